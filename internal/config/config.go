@@ -1,0 +1,151 @@
+// Package config reads livecode's settings from the environment and an optional .env file.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"livecode/internal/execution"
+)
+
+// Config is every setting of livecode. Each field is one environment variable; the README's
+// configuration table lists them all.
+type Config struct {
+	Port        int    `env:"PORT" envDefault:"3000"`
+	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/livecode.db"`
+	Workers     int    `env:"WORKERS"` // 0 means the number of CPUs
+	LogLevel    string `env:"LOG_LEVEL" envDefault:"info"`
+	LogFormat   string `env:"LOG_FORMAT" envDefault:"text"` // text or json
+
+	// Queue: REDIS_URL, or the original design's REDIS_HOST/PORT/PASSWORD/TLS, selects Redis.
+	RedisURL      string        `env:"REDIS_URL"`
+	RedisHost     string        `env:"REDIS_HOST"`
+	RedisPort     int           `env:"REDIS_PORT" envDefault:"6379"`
+	RedisPassword string        `env:"REDIS_PASSWORD"`
+	RedisTLS      bool          `env:"REDIS_TLS"`
+	QueueName     string        `env:"EXECUTION_QUEUE_NAME" envDefault:"execution-queue"`
+	QueueCapacity int           `env:"QUEUE_CAPACITY" envDefault:"10000"` // backlog bound: past it runs get 503
+	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT" envDefault:"2s"`     // bound on an enqueue when the backend is slow or down
+	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`       // infrastructure attempts per execution
+	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
+	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"20s"`
+
+	// HTTP input limits.
+	MaxBodyBytes  int `env:"MAX_BODY_BYTES" envDefault:"1048576"` // 1 MiB
+	MaxCodeBytes  int `env:"MAX_CODE_BYTES" envDefault:"262144"`  // 256 KiB
+	MaxStdinBytes int `env:"MAX_STDIN_BYTES" envDefault:"262144"`
+
+	// Abuse protection.
+	MaxActivePerSession int           `env:"MAX_ACTIVE_PER_SESSION" envDefault:"1"` // 0 = unlimited
+	RunRateLimit        int           `env:"RUN_RATE_LIMIT" envDefault:"10"`        // runs per window per session; 0 = unlimited
+	RunRateWindow       time.Duration `env:"RUN_RATE_WINDOW" envDefault:"1m"`
+	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL" envDefault:"24h"`
+
+	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
+	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`
+	MaxTimeLimitMS      int `env:"MAX_TIME_LIMIT_MS" envDefault:"30000"`
+	MemoryLimitMB       int `env:"MEMORY_LIMIT_MB" envDefault:"256"`
+	MaxMemoryLimitMB    int `env:"MAX_MEMORY_LIMIT_MB" envDefault:"1024"`
+	MaxProcesses        int `env:"MAX_PROCESSES" envDefault:"64"`
+	MaxMaxProcesses     int `env:"MAX_MAX_PROCESSES" envDefault:"256"`
+	OutputLimitBytes    int `env:"OUTPUT_LIMIT_BYTES" envDefault:"1048576"`
+	MaxOutputLimitBytes int `env:"MAX_OUTPUT_LIMIT_BYTES" envDefault:"8388608"`
+
+	// Sandbox.
+	Sandbox      string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
+	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
+	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
+
+	// Operators.
+	AdminToken string `env:"ADMIN_TOKEN"` // enables /admin/* when set
+}
+
+// Load reads the configuration from getenv.
+func Load(getenv func(string) string) (Config, error) {
+	var c Config
+	environ := map[string]string{}
+	for _, name := range names() {
+		if v := getenv(name); v != "" {
+			environ[name] = v
+		}
+	}
+	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
+		return c, fmt.Errorf("config: %w", err)
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Port < 0 || c.Port > 65535:
+		return fmt.Errorf("config: PORT %d out of range", c.Port)
+	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
+		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
+	case c.MaxAttempts < 1:
+		return fmt.Errorf("config: MAX_ATTEMPTS must be at least 1")
+	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,
+		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
+		return fmt.Errorf("config: a default run limit is above its maximum")
+	}
+	_, _, err := c.Database()
+	return err
+}
+
+// Database returns the database driver ("sqlite" or "postgres") and its data source.
+func (c Config) Database() (driver, dsn string, err error) {
+	switch {
+	case strings.HasPrefix(c.DatabaseURL, "sqlite:"):
+		return "sqlite", strings.TrimPrefix(c.DatabaseURL, "sqlite:"), nil
+	case strings.HasPrefix(c.DatabaseURL, "postgres://"), strings.HasPrefix(c.DatabaseURL, "postgresql://"):
+		return "postgres", c.DatabaseURL, nil
+	}
+	return "", "", fmt.Errorf("config: DATABASE_URL must start with sqlite: or postgres://")
+}
+
+// Redis returns the Redis URL, built from REDIS_HOST and friends when REDIS_URL is unset;
+// empty means the in-process queue.
+func (c Config) Redis() string {
+	if c.RedisURL != "" || c.RedisHost == "" {
+		return c.RedisURL
+	}
+	u := url.URL{Scheme: "redis", Host: c.RedisHost + ":" + strconv.Itoa(c.RedisPort)}
+	if c.RedisTLS {
+		u.Scheme = "rediss"
+	}
+	if c.RedisPassword != "" {
+		u.User = url.UserPassword("", c.RedisPassword)
+	}
+	return u.String()
+}
+
+// Defaults returns the run limits applied when a request names none.
+func (c Config) Defaults() execution.Limits {
+	return execution.Limits{TimeLimitMS: c.TimeLimitMS, MemoryLimitMB: c.MemoryLimitMB,
+		MaxProcesses: c.MaxProcesses, OutputLimitBytes: c.OutputLimitBytes}
+}
+
+// Maximums returns the largest run limits a request may ask for.
+func (c Config) Maximums() execution.Limits {
+	return execution.Limits{TimeLimitMS: c.MaxTimeLimitMS, MemoryLimitMB: c.MaxMemoryLimitMB,
+		MaxProcesses: c.MaxMaxProcesses, OutputLimitBytes: c.MaxOutputLimitBytes}
+}
+
+// names lists every variable Config reads, so Load can take them from any getenv.
+func names() []string {
+	params, _ := env.GetFieldParams(&Config{}) // cannot fail: Config's tags are fixed
+	out := make([]string, 0, len(params))
+	for _, f := range params {
+		out = append(out, f.Key)
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+// Package sandbox runs one untrusted program in fresh namespaces under cgroup, rlimit and seccomp limits.
+package sandbox
+
+import (
+	"io"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/language"
+)
+
+// Spec is what to run and within which limits.
+type Spec struct {
+	Language language.Language
+	Files    []execution.File // the first file is the entry point, named Language.SourceFile
+	Args     []string
+	Stdin    io.Reader // nil means empty stdin
+	Limits   execution.Limits
+	// Output, when set, receives every chunk of stdout and stderr as it is written, in order.
+	// It must not block: a slow consumer must drop or buffer on its own side.
+	Output func(stream Stream, chunk []byte)
+}
+
+// Stream names an output stream of the program.
+type Stream string
+
+// The output streams.
+const (
+	Stdout Stream = "stdout"
+	Stderr Stream = "stderr"
+)
+
+// Usage is what a run consumed.
+type Usage struct {
+	Wall     time.Duration
+	CPU      time.Duration
+	MemoryKB int64 // peak, from the cgroup
+}

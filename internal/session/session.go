@@ -1,0 +1,23 @@
+// Package session defines a code session: a user's editable program and its language.
+package session
+
+import "time"
+
+// Status is whether a session still accepts edits and runs.
+type Status string
+
+// The statuses of a session.
+const (
+	StatusActive Status = "ACTIVE"
+	StatusClosed Status = "CLOSED"
+)
+
+// Session is a live coding session.
+type Session struct {
+	ID         string
+	Status     Status
+	Language   string
+	SourceCode string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
