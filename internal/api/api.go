@@ -1,0 +1,187 @@
+// Package api is livecode's HTTP API: sessions, runs, executions, languages, health and admin
+// endpoints, described by an OpenAPI 3.1 document and served on the standard library's ServeMux.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"livecode/internal/config"
+	"livecode/internal/execution"
+	"livecode/internal/language"
+	"livecode/internal/queue"
+	"livecode/internal/session"
+	"livecode/internal/store"
+)
+
+// Store is the part of store.Store the API uses; the errors are those store.Store documents.
+type Store interface {
+	CreateSession(ctx context.Context, s session.Session) error
+	GetSession(ctx context.Context, id string) (session.Session, error)
+	UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error)
+	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
+	CreateExecution(ctx context.Context, n store.NewExecution) (execution.Execution, bool, error)
+	GetExecution(ctx context.Context, id string) (execution.Execution, error)
+	ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error)
+	LatestExecution(ctx context.Context, sessionID string) (execution.Execution, error)
+	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
+	Ping(ctx context.Context) error
+}
+
+// Queue is the part of queue.Queue the API uses; the errors are those queue.Queue documents.
+type Queue interface {
+	Enqueue(ctx context.Context, j execution.Job) error
+	Depth(ctx context.Context) (int, error)
+	Dead(ctx context.Context) ([]queue.DeadJob, error)
+	Requeue(ctx context.Context, id string) error
+	Ping(ctx context.Context) error
+}
+
+// Languages knows the languages the service can run.
+type Languages interface {
+	Lookup(id string) (language.Language, bool)
+	List() []language.Language
+}
+
+// Deps are the API's collaborators. Store and Queue are required (Queue may be nil for the
+// health-only handler of a worker, then /readyz checks only the store); the rest default.
+type Deps struct {
+	Store     Store
+	Queue     Queue
+	Languages Languages
+	Logger    *slog.Logger     // default: discard
+	Now       func() time.Time // default: time.Now
+	NewID     func() string    // default: a UUIDv7
+	Metrics   http.Handler     // served at /metrics when set
+}
+
+// Config holds the API's limits and knobs. A zero field takes the default noted beside it, except
+// MaxActivePerSession and RunRateLimit, where 0 means unlimited, as in config.Config.
+type Config struct {
+	Version             string           // default "dev"
+	MaxBodyBytes        int              // default 1 MiB
+	MaxCodeBytes        int              // default 256 KiB
+	MaxStdinBytes       int              // default 256 KiB
+	Defaults            execution.Limits // run limits when neither language nor request names one
+	Maximums            execution.Limits // largest run limits a request may ask
+	MaxActivePerSession int
+	RunRateLimit        int
+	RunRateWindow       time.Duration // default 1m
+	IdempotencyTTL      time.Duration // default 24h
+	QueueCapacity       int           // default 10 000
+	QueueTimeout        time.Duration // default 2s
+	DepthCacheTTL       time.Duration // how long a queue depth reading is trusted; default 250ms
+	BusyRetryAfter      time.Duration // Retry-After of a 503; default 5s
+	AdminToken          string        // enables /admin/* when set
+}
+
+// ConfigFrom takes the API's settings from the service configuration.
+func ConfigFrom(c config.Config, version string) Config {
+	return Config{
+		Version:             version,
+		MaxBodyBytes:        c.MaxBodyBytes,
+		MaxCodeBytes:        c.MaxCodeBytes,
+		MaxStdinBytes:       c.MaxStdinBytes,
+		Defaults:            c.Defaults(),
+		Maximums:            c.Maximums(),
+		MaxActivePerSession: c.MaxActivePerSession,
+		RunRateLimit:        c.RunRateLimit,
+		RunRateWindow:       c.RunRateWindow,
+		IdempotencyTTL:      c.IdempotencyTTL,
+		QueueCapacity:       c.QueueCapacity,
+		QueueTimeout:        c.QueueTimeout,
+		AdminToken:          c.AdminToken,
+	}
+}
+
+// WithDefaults returns c with its zero fields set to their defaults.
+func (c Config) WithDefaults() Config {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	def(&c.MaxBodyBytes, 1<<20)
+	def(&c.MaxCodeBytes, 256<<10)
+	def(&c.MaxStdinBytes, 256<<10)
+	def(&c.Defaults.TimeLimitMS, 5000)
+	def(&c.Defaults.MemoryLimitMB, 256)
+	def(&c.Defaults.MaxProcesses, 64)
+	def(&c.Defaults.OutputLimitBytes, 1<<20)
+	def(&c.Maximums.TimeLimitMS, 30000)
+	def(&c.Maximums.MemoryLimitMB, 1024)
+	def(&c.Maximums.MaxProcesses, 256)
+	def(&c.Maximums.OutputLimitBytes, 8<<20)
+	def(&c.QueueCapacity, 10000)
+	defDur(&c.RunRateWindow, time.Minute)
+	defDur(&c.IdempotencyTTL, 24*time.Hour)
+	defDur(&c.QueueTimeout, 2*time.Second)
+	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
+	defDur(&c.BusyRetryAfter, 5*time.Second)
+	return c
+}
+
+// server holds what every handler needs.
+type server struct {
+	deps  Deps
+	cfg   Config
+	depth *depthCache
+}
+
+func newServer(d Deps, c Config) *server {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.NewID == nil {
+		d.NewID = newUUIDv7
+	}
+	if d.Languages == nil {
+		d.Languages = noLanguages{}
+	}
+	c = c.WithDefaults()
+	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}}
+}
+
+// New returns the full HTTP API of an `api` or `serve` process.
+func New(d Deps, c Config) http.Handler {
+	s := newServer(d, c)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	return recoverer(s.deps.Logger, mux)
+}
+
+// NewHealth returns the handler of a `worker` process: only /healthz, /readyz and /metrics.
+func NewHealth(d Deps, c Config) http.Handler {
+	s := newServer(d, c)
+	mux := http.NewServeMux()
+	s.healthRoutes(mux)
+	return recoverer(s.deps.Logger, mux)
+}
+
+func newUUIDv7() string {
+	id, err := uuid.NewV7()
+	if err != nil { // only when the system's random source fails
+		return uuid.NewString()
+	}
+	return id.String()
+}
+
+type noLanguages struct{}
+
+func (noLanguages) Lookup(string) (language.Language, bool) { return language.Language{}, false }
+func (noLanguages) List() []language.Language              { return nil }

@@ -1,0 +1,170 @@
+// Package app wires livecode's parts into the processes it runs: serve, api and worker.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"livecode/internal/api"
+	"livecode/internal/config"
+	"livecode/internal/language"
+	"livecode/internal/metrics"
+	"livecode/internal/queue"
+	"livecode/internal/sandbox"
+	"livecode/internal/store"
+	"livecode/internal/worker"
+)
+
+// Role says which parts a process runs.
+type Role string
+
+// The roles of a livecode process.
+const (
+	RoleServe  Role = "serve"  // API and workers in one process
+	RoleAPI    Role = "api"    // HTTP API only; never runs code
+	RoleWorker Role = "worker" // runs executions; serves only health and metrics
+)
+
+func (r Role) serves() bool { return r != RoleWorker }
+func (r Role) works() bool  { return r != RoleAPI }
+
+// Options are what a process needs besides its configuration.
+type Options struct {
+	Role     Role
+	Config   config.Config
+	Logger   *slog.Logger
+	Version  string
+	Listener net.Listener // when nil, listen on Config.Port
+	Self     string       // our own binary, re-executed as the sandbox init; default os.Executable()
+}
+
+// Run runs the process until ctx is cancelled, then shuts down gracefully: it stops taking
+// requests, lets running executions finish (within SHUTDOWN_GRACE) and returns nil.
+func Run(ctx context.Context, o Options) error {
+	cfg, log := o.Config, o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	q, err := OpenQueue(cfg, o.Role, log)
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	langs, err := language.Load(cfg.LanguagesDir)
+	if err != nil {
+		return fmt.Errorf("languages: %w", err)
+	}
+
+	slots := 0
+	if o.Role.works() {
+		slots = cfg.Workers
+	}
+	m := metrics.New(slots, q)
+
+	var handler http.Handler
+	if o.Role.serves() {
+		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler()},
+			api.Config{Config: cfg, Version: o.Version})
+	} else {
+		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()})
+	}
+
+	ln := o.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", ":"+strconv.Itoa(cfg.Port)); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	var wg sync.WaitGroup
+	if o.Role.works() {
+		if err := startWorkers(ctx, workCtx, &wg, o, st, q, langs, m, log); err != nil {
+			return err
+		}
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("livecode started", "role", o.Role, "addr", ln.Addr().String(), "workers", slots, "version", o.Version)
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		stopWork()
+		wg.Wait()
+		return fmt.Errorf("http: %w", err)
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace)
+	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		log.Warn("http shutdown", "err", err)
+	}
+	stopWork()
+	waitOrTimeout(&wg, shutCtx, log)
+	log.Info("stopped")
+	return nil
+}
+
+// startWorkers starts the queue consumer and the reaper. In the embedded mode no other process
+// can hold a lease, so leases left by a killed process are expired and every QUEUED execution
+// is queued again before the first job is taken.
+func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue,
+	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
+	cfg := o.Config
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, Self: o.Self, UIDBase: cfg.SandboxUID,
+		Slots: cfg.Workers, Logger: log})
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	host, _ := os.Hostname()
+	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m})
+	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, MaxAttempts: cfg.MaxAttempts, Logger: log})
+	if cfg.Redis() == "" {
+		n, err := st.ExpireLeases(ctx, time.Now())
+		if err != nil {
+			return fmt.Errorf("recover: %w", err)
+		}
+		requeued := reaper.Sweep(ctx, 0)
+		log.Info("recovered executions left by the previous process", "expired_leases", n, "requeued", requeued)
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if err := q.Run(workCtx, cfg.Workers, w.Handle); err != nil && !errors.Is(err, context.Canceled) {
+			log.Error("queue consumer stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		reaper.Run(workCtx)
+	}()
+	return nil
+}
+
+func waitOrTimeout(wg *sync.WaitGroup, ctx context.Context, log *slog.Logger) {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		log.Warn("shutdown grace over; executions still running are handed back to the reaper")
+	}
+}

@@ -1,0 +1,51 @@
+// Opening the store and the queue that the configuration selects.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"livecode/internal/config"
+	"livecode/internal/queue"
+	"livecode/internal/queue/memqueue"
+	"livecode/internal/queue/redisqueue"
+	"livecode/internal/store"
+	"livecode/internal/store/postgres"
+	"livecode/internal/store/sqlite"
+)
+
+// OpenStore opens the database DATABASE_URL names and applies its migrations.
+func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	driver, dsn, err := cfg.Database()
+	if err != nil {
+		return nil, err
+	}
+	switch driver {
+	case "postgres":
+		return postgres.Open(ctx, dsn)
+	default:
+		if dir := filepath.Dir(dsn); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("database directory: %w", err)
+			}
+		}
+		return sqlite.Open(ctx, dsn)
+	}
+}
+
+// OpenQueue opens the Redis queue when one is configured, else the in-process queue, which only
+// the all-in-one role can use.
+func OpenQueue(cfg config.Config, role Role, log *slog.Logger) (queue.Queue, error) {
+	url := cfg.Redis()
+	if url == "" {
+		if role != RoleServe {
+			return nil, fmt.Errorf("livecode %s needs a shared queue: set REDIS_URL", role)
+		}
+		return memqueue.New(memqueue.Config{Capacity: cfg.QueueCapacity, MaxRetry: cfg.MaxAttempts - 1}), nil
+	}
+	return redisqueue.New(redisqueue.Config{URL: url, Name: cfg.QueueName, Capacity: cfg.QueueCapacity,
+		Timeout: cfg.QueueTimeout, MaxRetry: cfg.MaxAttempts - 1, Logger: log})
+}

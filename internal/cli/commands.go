@@ -1,0 +1,153 @@
+// The one-shot subcommands: migrate, run and jobs.
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"livecode/internal/app"
+	"livecode/internal/config"
+	"livecode/internal/execution"
+	"livecode/internal/language"
+	"livecode/internal/sandbox"
+)
+
+// migrate applies the migrations: opening the store does.
+func migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	st, err := app.OpenStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "migrations applied")
+	return st.Close()
+}
+
+// runFile runs one file in the sandbox, the way a worker would, and prints the result.
+// It exits 0 when the program completed, 1 otherwise, 2 on a usage error.
+func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	langID := fs.String("language", "", "language id (default: from the file extension)")
+	stdin := fs.String("stdin", "", "text given to the program on stdin")
+	// Accept flags before or after FILE.
+	var file string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			if file != "" {
+				fmt.Fprintln(stderr, "livecode run: one FILE only")
+				return 2
+			}
+			file, args = args[0], args[1:]
+		}
+	}
+	if file == "" {
+		fmt.Fprintln(stderr, "usage: livecode run FILE [--language L] [--stdin TEXT]")
+		return 2
+	}
+	code, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(stderr, "livecode run:", err)
+		return 2
+	}
+	langs, err := language.Load(cfg.LanguagesDir)
+	if err != nil {
+		fmt.Fprintln(stderr, "livecode run:", err)
+		return 1
+	}
+	lang, ok := pickLanguage(langs, *langID, file)
+	if !ok {
+		fmt.Fprintf(stderr, "livecode run: unknown or unavailable language for %s (use --language)\n", file)
+		return 2
+	}
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: 1,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		fmt.Fprintln(stderr, "livecode run:", err)
+		return 1
+	}
+	limits := cfg.Defaults()
+	res, err := sb.Run(ctx, sandbox.Spec{Language: lang, Limits: limits,
+		Files: []execution.File{{Name: lang.SourceFile, Content: string(code)}}, Stdin: strings.NewReader(*stdin)})
+	if err != nil {
+		fmt.Fprintln(stderr, "livecode run: sandbox failed:", err)
+		return 1
+	}
+	io.WriteString(stdout, res.Output)
+	fmt.Fprintf(stderr, "\n--- %s", res.Status)
+	if res.Reason != "" {
+		fmt.Fprintf(stderr, " (%s)", res.Reason)
+	}
+	printIf(stderr, " exit_code=%d", res.ExitCode)
+	if res.Signal != "" {
+		fmt.Fprintf(stderr, " signal=%s", res.Signal)
+	}
+	printIf(stderr, " wall=%dms", res.ExecutionTimeMS)
+	printIf(stderr, " cpu=%dms", res.CPUTimeMS)
+	printIf(stderr, " memory=%dKB", res.MemoryKB)
+	fmt.Fprintln(stderr)
+	if res.Status != execution.StatusCompleted {
+		return 1
+	}
+	return 0
+}
+
+func printIf[T any](w io.Writer, format string, v *T) {
+	if v != nil {
+		fmt.Fprintf(w, format, *v)
+	}
+}
+
+// pickLanguage takes the named language, or the one whose source file has FILE's extension.
+func pickLanguage(langs *language.Registry, id, file string) (language.Language, bool) {
+	if id != "" {
+		l, ok := langs.Lookup(id)
+		return l, ok && l.Available
+	}
+	ext := filepath.Ext(file)
+	for _, l := range langs.List() {
+		if l.Available && ext != "" && filepath.Ext(l.SourceFile) == ext {
+			return l, true
+		}
+	}
+	return language.Language{}, false
+}
+
+// jobs lists or requeues dead-letter jobs.
+func jobs(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || (args[0] == "requeue" && len(args) != 2) || (args[0] != "dead" && args[0] != "requeue") {
+		return usageError("usage: livecode jobs dead | livecode jobs requeue ID")
+	}
+	q, err := app.OpenQueue(cfg, app.RoleAPI, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	if args[0] == "requeue" {
+		if err := q.Requeue(ctx, args[1]); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "requeued", args[1])
+		return nil
+	}
+	dead, err := q.Dead(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 2, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tEXECUTION\tRETRIED\tFAILED AT\tLAST ERROR")
+	for _, d := range dead {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", d.ID, d.Job.ExecutionID, d.Retried, d.FailedAt.Format("2006-01-02T15:04:05Z07:00"), d.LastError)
+	}
+	return tw.Flush()
+}

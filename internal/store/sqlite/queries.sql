@@ -1,0 +1,123 @@
+-- Queries of the SQLite store; sqlc turns them into sqlitedb (see sqlc.yaml at the repository root).
+
+-- name: CreateSession :exec
+INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?);
+
+-- name: GetSession :one
+SELECT * FROM sessions WHERE id = ?;
+
+-- name: UpdateSession :one
+UPDATE sessions
+SET language    = coalesce(sqlc.narg(language), language),
+    source_code = coalesce(sqlc.narg(source_code), source_code),
+    updated_at  = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id) AND status = 'ACTIVE'
+RETURNING *;
+
+-- name: CloseSession :one
+UPDATE sessions SET status = 'CLOSED', updated_at = sqlc.arg(updated_at)
+WHERE id = sqlc.arg(id) AND status = 'ACTIVE'
+RETURNING *;
+
+-- name: InsertExecution :exec
+INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
+    memory_limit_mb, max_processes, output_limit_bytes, status, queued_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?);
+
+-- name: GetExecution :one
+SELECT * FROM executions WHERE id = ?;
+
+-- name: ListExecutions :many
+SELECT * FROM executions
+WHERE session_id = sqlc.arg(session_id)
+ORDER BY queued_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListExecutionsBefore :many
+SELECT * FROM executions
+WHERE session_id = sqlc.arg(session_id)
+  AND (queued_at < sqlc.arg(queued_at) OR (queued_at = sqlc.arg(queued_at) AND id < sqlc.arg(id)))
+ORDER BY queued_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: LatestExecution :one
+SELECT * FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1;
+
+-- name: ActiveExecutions :many
+SELECT id FROM executions
+WHERE session_id = sqlc.arg(session_id) AND status IN ('QUEUED', 'RUNNING')
+ORDER BY queued_at, id
+LIMIT sqlc.arg(max_rows);
+
+-- name: RecentRuns :one
+SELECT count(*) AS runs, CAST(coalesce(min(queued_at), 0) AS INTEGER) AS oldest
+FROM executions
+WHERE session_id = sqlc.arg(session_id) AND queued_at > sqlc.arg(since);
+
+-- name: GetIdempotencyKey :one
+SELECT * FROM idempotency_keys WHERE key = ?;
+
+-- name: DeleteIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE key = ?;
+
+-- name: InsertIdempotencyKey :exec
+INSERT INTO idempotency_keys (key, request_hash, execution_id, created_at) VALUES (?, ?, ?, ?);
+
+-- name: Claim :one
+UPDATE executions
+SET status           = 'RUNNING',
+    attempts         = attempts + 1,
+    worker_id        = sqlc.arg(worker_id),
+    lease_expires_at = sqlc.arg(lease_expires_at),
+    started_at       = coalesce(started_at, sqlc.arg(now))
+WHERE id = sqlc.arg(id)
+  AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= sqlc.arg(now)))
+RETURNING *;
+
+-- name: RenewLease :execrows
+UPDATE executions SET lease_expires_at = sqlc.arg(lease_expires_at)
+WHERE id = sqlc.arg(id) AND status = 'RUNNING'
+  AND worker_id = sqlc.arg(worker_id) AND attempts = sqlc.arg(attempts);
+
+-- name: ReleaseLease :execrows
+UPDATE executions SET lease_expires_at = sqlc.arg(now)
+WHERE id = sqlc.arg(id) AND status = 'RUNNING'
+  AND worker_id = sqlc.arg(worker_id) AND attempts = sqlc.arg(attempts);
+
+-- name: Finish :execrows
+UPDATE executions
+SET status            = sqlc.arg(status),
+    reason            = sqlc.arg(reason),
+    stdout            = sqlc.arg(stdout),
+    stderr            = sqlc.arg(stderr),
+    output            = sqlc.arg(output),
+    exit_code         = sqlc.narg(exit_code),
+    signal            = sqlc.arg(signal),
+    execution_time_ms = sqlc.narg(execution_time_ms),
+    cpu_time_ms       = sqlc.narg(cpu_time_ms),
+    memory_kb         = sqlc.narg(memory_kb),
+    compile_output    = sqlc.arg(compile_output),
+    compile_time_ms   = sqlc.narg(compile_time_ms),
+    finished_at       = sqlc.arg(finished_at),
+    lease_expires_at  = NULL
+WHERE id = sqlc.arg(id) AND status = 'RUNNING'
+  AND worker_id = sqlc.arg(worker_id) AND attempts = sqlc.arg(attempts);
+
+-- name: Abort :execrows
+UPDATE executions
+SET status = sqlc.arg(status), reason = sqlc.arg(reason),
+    finished_at = sqlc.arg(finished_at), lease_expires_at = NULL
+WHERE id = sqlc.arg(id) AND status IN ('QUEUED', 'RUNNING');
+
+-- name: Orphans :many
+SELECT id, status, attempts FROM executions
+WHERE status IN ('QUEUED', 'RUNNING')
+  AND ((status = 'QUEUED' AND queued_at < sqlc.arg(queued_before))
+    OR (status = 'RUNNING' AND lease_expires_at <= sqlc.arg(now)))
+ORDER BY queued_at, id
+LIMIT sqlc.arg(max_rows);
+
+-- name: ExpireLeases :execrows
+UPDATE executions SET lease_expires_at = sqlc.arg(now)
+WHERE status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at > sqlc.arg(now));

@@ -1,0 +1,109 @@
+// Reaper: gives a job again to executions that lost theirs (a worker crashed, the queue lost it).
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/store"
+)
+
+// OrphanStore is what the reaper needs of the record of truth.
+type OrphanStore interface {
+	Orphans(ctx context.Context, now, queuedBefore time.Time, limit int) ([]store.Orphan, error)
+	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
+}
+
+// Enqueuer puts a job on the queue.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, j execution.Job) error
+}
+
+// ReaperConfig tunes a Reaper. Zero fields take their defaults.
+type ReaperConfig struct {
+	Interval    time.Duration // between sweeps; default 3s
+	QueuedGrace time.Duration // a QUEUED execution older than this may have lost its job; default 30s
+	MaxAttempts int           // an orphan that used them all ends FAILED internal; default 3
+	Batch       int           // orphans handled per sweep; default 500
+	Logger      *slog.Logger
+	Now         func() time.Time
+}
+
+// Reaper periodically requeues orphaned executions. Enqueue is idempotent for a pending job, so
+// requeuing one that still has its job is harmless.
+type Reaper struct {
+	store OrphanStore
+	queue Enqueuer
+	cfg   ReaperConfig
+}
+
+// NewReaper returns a Reaper.
+func NewReaper(s OrphanStore, q Enqueuer, cfg ReaperConfig) *Reaper {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 3 * time.Second
+	}
+	if cfg.QueuedGrace <= 0 {
+		cfg.QueuedGrace = 30 * time.Second
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.Batch <= 0 {
+		cfg.Batch = 500
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Reaper{store: s, queue: q, cfg: cfg}
+}
+
+// Run sweeps every Interval until ctx is cancelled.
+func (r *Reaper) Run(ctx context.Context) {
+	t := time.NewTicker(r.cfg.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			r.Sweep(ctx, r.cfg.QueuedGrace)
+		}
+	}
+}
+
+// Sweep handles one batch of orphans: QUEUED for longer than grace, or RUNNING with an expired
+// lease. It returns how many it requeued or ended.
+func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
+	now := r.cfg.Now()
+	orphans, err := r.store.Orphans(ctx, now, now.Add(-grace), r.cfg.Batch)
+	if err != nil {
+		r.cfg.Logger.Warn("reaper: list orphans", "err", err)
+		return 0
+	}
+	n := 0
+	for _, o := range orphans {
+		log := r.cfg.Logger.With("execution_id", o.ID, "status", o.Status, "attempts", o.Attempts)
+		if o.Status == execution.StatusRunning && o.Attempts >= r.cfg.MaxAttempts {
+			if ok, err := r.store.Abort(ctx, o.ID, execution.StatusFailed, execution.ReasonInternal, now); err != nil {
+				log.Warn("reaper: abort", "err", err)
+			} else if ok {
+				n++
+				log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
+					"why", "lease expired on the last attempt", "at", now)
+			}
+			continue
+		}
+		if err := r.queue.Enqueue(ctx, execution.Job{ExecutionID: o.ID}); err != nil {
+			log.Warn("reaper: enqueue", "err", err)
+			continue
+		}
+		n++
+		log.Info("reaper: requeued")
+	}
+	return n
+}

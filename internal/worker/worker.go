@@ -1,0 +1,225 @@
+// Package worker takes execution jobs off the queue, runs them in the sandbox and records the result.
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/language"
+	"livecode/internal/queue"
+	"livecode/internal/sandbox"
+)
+
+// Store is what a worker needs of the record of truth.
+type Store interface {
+	Claim(ctx context.Context, id, workerID string, now time.Time, lease time.Duration) (execution.Execution, bool, error)
+	RenewLease(ctx context.Context, id, workerID string, attempt int, now time.Time, lease time.Duration) (bool, error)
+	ReleaseLease(ctx context.Context, id, workerID string, attempt int, now time.Time) error
+	Finish(ctx context.Context, id, workerID string, attempt int, r execution.Result, now time.Time) (bool, error)
+	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
+}
+
+// Runner runs one program in isolation. A returned error means the sandbox itself failed.
+type Runner interface {
+	Run(ctx context.Context, spec sandbox.Spec) (execution.Result, error)
+}
+
+// Languages finds a language definition by id.
+type Languages interface {
+	Lookup(id string) (language.Language, bool)
+}
+
+// Observer is told what the worker does, for metrics. Every method must be cheap and safe for
+// concurrent use.
+type Observer interface {
+	Started(e execution.Execution, waited time.Duration)
+	Finished(e execution.Execution, r execution.Result, ran time.Duration)
+	SandboxFailed(e execution.Execution, err error)
+	Retried()
+}
+
+// Config tunes a Worker. The zero value of each field means its default.
+type Config struct {
+	ID          string        // identifies this worker's claims; default "worker"
+	Lease       time.Duration // claim lease, renewed every Lease/3; default 10s
+	MaxAttempts int           // claims per execution before it ends FAILED internal; default 3
+	Logger      *slog.Logger
+	Now         func() time.Time
+	Observer    Observer
+}
+
+func (c Config) withDefaults() Config {
+	if c.ID == "" {
+		c.ID = "worker"
+	}
+	if c.Lease <= 0 {
+		c.Lease = 10 * time.Second
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Observer == nil {
+		c.Observer = nopObserver{}
+	}
+	return c
+}
+
+// Worker handles deliveries of execution jobs.
+type Worker struct {
+	store  Store
+	runner Runner
+	langs  Languages
+	cfg    Config
+}
+
+// New returns a Worker.
+func New(s Store, r Runner, l Languages, cfg Config) *Worker {
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg.withDefaults()}
+}
+
+// Handle runs one delivery: claim, run, record. It returns an error only for infrastructure
+// trouble, which the queue retries; what the program did is recorded as its result.
+func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
+	id := d.Job.ExecutionID
+	if d.Retried > 0 {
+		w.cfg.Observer.Retried()
+	}
+	log := w.cfg.Logger.With("execution_id", id, "worker_id", w.cfg.ID)
+	e, ok, err := w.store.Claim(ctx, id, w.cfg.ID, w.cfg.Now(), w.cfg.Lease)
+	if err != nil {
+		return fmt.Errorf("claim %s: %w", id, err)
+	}
+	if !ok {
+		log.Debug("job skipped: execution finished or held by another worker")
+		return nil
+	}
+	log = log.With("session_id", e.SessionID, "attempt", e.Attempts)
+	if e.Attempts > w.cfg.MaxAttempts {
+		w.abort(ctx, log, e, "attempts exhausted")
+		return nil
+	}
+	started := w.cfg.Now()
+	log.Info("execution transition", "status", execution.StatusRunning, "at", started)
+	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
+
+	res, err := w.run(ctx, log, e)
+	if err != nil {
+		w.cfg.Observer.SandboxFailed(e, err)
+		log.Error("sandbox failed", "err", err)
+		if e.Attempts >= w.cfg.MaxAttempts || d.Last() {
+			w.abort(ctx, log, e, "sandbox failed on the last attempt")
+		} else if rerr := w.store.ReleaseLease(ctx, id, w.cfg.ID, e.Attempts, w.cfg.Now()); rerr != nil {
+			log.Warn("release lease", "err", rerr)
+		}
+		return err
+	}
+	if err := w.finish(ctx, e, res); err != nil {
+		return err
+	}
+	finished := w.cfg.Now()
+	w.cfg.Observer.Finished(e, res, finished.Sub(started))
+	log.Info("execution transition", "status", res.Status, "reason", res.Reason, "at", finished,
+		"exit_code", res.ExitCode, "execution_time_ms", res.ExecutionTimeMS)
+	return nil
+}
+
+// run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run.
+func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution) (execution.Result, error) {
+	lang, ok := w.langs.Lookup(e.Language)
+	if !ok || !lang.Available {
+		return execution.Result{}, fmt.Errorf("language %q is not available on this worker", e.Language)
+	}
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan struct{})
+	defer close(done)
+	go w.keepLease(runCtx, log, e, cancel, done)
+
+	files := append([]execution.File{{Name: lang.SourceFile, Content: e.Code}}, e.Files...)
+	spec := sandbox.Spec{Language: lang, Files: files, Args: e.Args, Limits: e.Limits,
+		Stdin: strings.NewReader(e.Stdin)}
+	res, err := w.runner.Run(runCtx, spec)
+	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) {
+		return execution.Result{}, cause
+	}
+	return res, err
+}
+
+var errLeaseLost = errors.New("lease lost")
+
+// keepLease renews the claim every third of the lease until done; if the lease is lost, another
+// worker may take over, so this run is cancelled.
+func (w *Worker) keepLease(ctx context.Context, log *slog.Logger, e execution.Execution, cancel context.CancelCauseFunc, done <-chan struct{}) {
+	t := time.NewTicker(w.cfg.Lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		ok, err := w.store.RenewLease(ctx, e.ID, w.cfg.ID, e.Attempts, w.cfg.Now(), w.cfg.Lease)
+		switch {
+		case err != nil:
+			log.Warn("renew lease", "err", err) // the database may be back before the lease ends
+		case !ok:
+			log.Warn("lease lost; cancelling the run")
+			cancel(errLeaseLost)
+			return
+		}
+	}
+}
+
+// finish stores the result, retrying briefly: the program already ran, and running it again
+// because of a short database outage would be wasteful.
+func (w *Worker) finish(ctx context.Context, e execution.Execution, res execution.Result) error {
+	var err error
+	for i := range 5 {
+		var ok bool
+		ok, err = w.store.Finish(ctx, e.ID, w.cfg.ID, e.Attempts, res, w.cfg.Now())
+		if err == nil {
+			if !ok {
+				w.cfg.Logger.Warn("result discarded: lease lost", "execution_id", e.ID)
+			}
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("finish %s: %w", e.ID, err)
+		case <-time.After(time.Duration(100<<i) * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("finish %s: %w", e.ID, err)
+}
+
+func (w *Worker) abort(ctx context.Context, log *slog.Logger, e execution.Execution, why string) {
+	ok, err := w.store.Abort(ctx, e.ID, execution.StatusFailed, execution.ReasonInternal, w.cfg.Now())
+	if err != nil {
+		log.Error("abort", "err", err)
+		return
+	}
+	if ok {
+		log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
+			"why", why, "at", w.cfg.Now())
+	}
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Started(execution.Execution, time.Duration)                    {}
+func (nopObserver) Finished(execution.Execution, execution.Result, time.Duration) {}
+func (nopObserver) SandboxFailed(execution.Execution, error)                      {}
+func (nopObserver) Retried()                                                      {}
