@@ -1,0 +1,45 @@
+# livecode: the two set-up commands are `make run` and `make test`.
+GO      ?= go
+BIN     := bin/livecode
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
+APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
+SQLC    := $(shell go env GOPATH)/bin/sqlc
+
+.PHONY: help run build test lint bench generate deps toolchains clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT (default 3000)
+	./$(BIN) serve
+
+build: ## build bin/livecode
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/livecode
+
+test: deps ## run every test with the race detector
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+lint: ## go vet, gofmt, and staticcheck when installed
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	@command -v staticcheck >/dev/null && staticcheck ./... || true
+
+bench: deps ## run the Go benchmarks
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+generate: ## regenerate the sqlc query code
+	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
+	$(SQLC) generate
+
+deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
+	@command -v bwrap >/dev/null || ($(APT) bubblewrap)
+	@test -x /usr/bin/python3 || ($(APT) python3)
+	@test -x /usr/bin/node || ($(APT) nodejs)
+
+toolchains: deps ## install every language toolchain Debian and npm provide
+	$(APT) gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4 nodejs npm
+	command -v tsc >/dev/null || npm install -g typescript@5
+
+clean: ## remove build output
+	rm -rf bin

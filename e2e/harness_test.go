@@ -1,0 +1,198 @@
+// Test harness: builds the livecode binary once and runs it as real processes.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var binary string // path of the livecode binary built by TestMain
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "livecode-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "livecode")
+	build := exec.Command("go", "build", "-race", "-o", binary, "../cmd/livecode")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build livecode:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// proc is a running livecode process.
+type proc struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	URL  string
+	logs *logBuffer
+	done chan struct{}
+}
+
+// freePort returns a TCP port nothing listens on now.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// start runs `livecode <role>` with env (KEY=VALUE) on a free port and waits for /healthz.
+func start(t *testing.T, role string, env ...string) *proc {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(binary, role)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), append([]string{"PORT=" + strconv.Itoa(port), "LOG_LEVEL=debug"}, env...)...)
+	logs := &logBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{t: t, cmd: cmd, URL: "http://127.0.0.1:" + strconv.Itoa(port), logs: logs, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			t.Logf("%s %s logs:\n%s", role, p.URL, tail(logs.String(), 4000))
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-p.done:
+			t.Fatalf("livecode %s exited early: %s", role, logs.String())
+		default:
+		}
+		if resp, err := http.Get(p.URL + "/healthz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return p
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("livecode %s did not become healthy: %s", role, logs.String())
+	return nil
+}
+
+// kill SIGKILLs the process and waits for it.
+func (p *proc) kill() {
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+// stop sends SIGTERM and waits; it returns the exit code.
+func (p *proc) stop() int {
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(60 * time.Second):
+		p.t.Fatal("process did not stop within 60s of SIGTERM")
+	}
+	return p.cmd.ProcessState.ExitCode()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// logBuffer collects a process's output; tests read it while the process writes.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(b)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// call sends a JSON request and decodes a JSON answer into out (when non-nil); it returns the status.
+func call(t *testing.T, method, url string, body, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatalf("%s %s: decode %q: %v", method, url, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// execution is the subset of GET /executions/{id} the tests read.
+type execution struct {
+	ID       string `json:"execution_id"`
+	Status   string `json:"status"`
+	Stdout   string `json:"stdout"`
+	Reason   string `json:"reason"`
+	ExitCode *int   `json:"exit_code"`
+	Attempts int    `json:"attempts"`
+}
+
+func terminal(s string) bool {
+	return s == "COMPLETED" || s == "FAILED" || s == "TIMEOUT" || s == "CANCELLED"
+}
+
+// await polls an execution until it is terminal or the context ends.
+func await(ctx context.Context, t *testing.T, base, id string) execution {
+	t.Helper()
+	var e execution
+	for {
+		if code := call(t, "GET", base+"/executions/"+id, nil, &e); code != 200 {
+			t.Fatalf("GET execution %s: %d", id, code)
+		}
+		if terminal(e.Status) {
+			return e
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("execution %s still %s: %v", id, e.Status, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
