@@ -12,7 +12,7 @@ import (
 )
 
 // newSession creates a session and returns its id.
-func newSession(t *testing.T, base, lang, code string) string {
+func newSession(t testing.TB, base, lang, code string) string {
 	t.Helper()
 	var s struct {
 		ID string `json:"session_id"`
@@ -24,7 +24,7 @@ func newSession(t *testing.T, base, lang, code string) string {
 }
 
 // run queues a run of the session's code and returns the execution id.
-func run(t *testing.T, base, session string, body map[string]any) string {
+func run(t testing.TB, base, session string, body map[string]any) string {
 	t.Helper()
 	var r struct {
 		ID     string `json:"execution_id"`
@@ -36,7 +36,7 @@ func run(t *testing.T, base, session string, body map[string]any) string {
 	return r.ID
 }
 
-func TestEmbeddedPrograms(t *testing.T) {
+func TestEmbeddedPrograms(t testing.TB) {
 	t.Parallel()
 	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2")
 	flood := "import sys\nwhile True: sys.stdout.write('x' * 65536)\n"
@@ -60,7 +60,7 @@ func TestEmbeddedPrograms(t *testing.T) {
 			limits: map[string]any{"memory_limit_mb": 64}, status: "FAILED", reason: "memory_limit"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.name, func(t testing.TB) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
@@ -89,7 +89,7 @@ func TestEmbeddedPrograms(t *testing.T) {
 
 // TestEmbeddedRecoversAfterSIGKILL kills the process with executions queued and running, starts
 // it again on the same database, and expects every execution to finish with its own output.
-func TestEmbeddedRecoversAfterSIGKILL(t *testing.T) {
+func TestEmbeddedRecoversAfterSIGKILL(t testing.TB) {
 	t.Parallel()
 	db := "DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite")
 	p := start(t, "serve", db, "WORKERS=2")

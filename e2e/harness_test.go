@@ -40,7 +40,7 @@ func TestMain(m *testing.M) {
 
 // proc is a running livecode process.
 type proc struct {
-	t    *testing.T
+	t    testing.TB
 	cmd  *exec.Cmd
 	URL  string
 	logs *logBuffer
@@ -48,7 +48,7 @@ type proc struct {
 }
 
 // freePort returns a TCP port nothing listens on now.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -59,7 +59,7 @@ func freePort(t *testing.T) int {
 }
 
 // start runs `livecode <role>` with env (KEY=VALUE) on a free port and waits for /healthz.
-func start(t *testing.T, role string, env ...string) *proc {
+func start(t testing.TB, role string, env ...string) *proc {
 	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(binary, role)
@@ -141,7 +141,7 @@ func (l *logBuffer) String() string {
 }
 
 // call sends a JSON request and decodes a JSON answer into out (when non-nil); it returns the status.
-func call(t *testing.T, method, url string, body, out any) int {
+func call(t testing.TB, method, url string, body, out any) int {
 	t.Helper()
 	var r io.Reader
 	if body != nil {
@@ -179,7 +179,7 @@ func terminal(s string) bool {
 }
 
 // await polls an execution until it is terminal or the context ends.
-func await(ctx context.Context, t *testing.T, base, id string) execution {
+func await(ctx context.Context, t testing.TB, base, id string) execution {
 	t.Helper()
 	var e execution
 	for {
@@ -192,7 +192,7 @@ func await(ctx context.Context, t *testing.T, base, id string) execution {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("execution %s still %s: %v", id, e.Status, ctx.Err())
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(2 * time.Millisecond):
 		}
 	}
 }

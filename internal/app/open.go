@@ -47,5 +47,5 @@ func OpenQueue(cfg config.Config, role Role, log *slog.Logger) (queue.Queue, err
 		return memqueue.New(memqueue.Config{Capacity: cfg.QueueCapacity, MaxRetry: cfg.MaxAttempts - 1}), nil
 	}
 	return redisqueue.New(redisqueue.Config{URL: url, Name: cfg.QueueName, Capacity: cfg.QueueCapacity,
-		Timeout: cfg.QueueTimeout, MaxRetry: cfg.MaxAttempts - 1, Logger: log})
+		Timeout: cfg.QueueTimeout, PollInterval: cfg.QueuePoll, MaxRetry: cfg.MaxAttempts - 1, Logger: log})
 }
