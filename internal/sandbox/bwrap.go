@@ -1,0 +1,70 @@
+// The bubblewrap command line of a run: namespaces, read-only toolchain mounts, the work tmpfs.
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// hostPaths are bound read-only into every sandbox when they exist on the host.
+func hostPaths() []string {
+	return []string{
+		"/usr", "/bin", "/sbin", "/lib", "/lib64",
+		"/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d",
+		"/etc/localtime", "/etc/ssl/certs", "/etc/mime.types",
+	}
+}
+
+// sandboxEnv is the whole environment of a program, before its language's additions.
+func sandboxEnv() []string {
+	return []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/work", "LANG=C.UTF-8", "TMPDIR=/tmp"}
+}
+
+// mountArgs binds each existing path read-only; a top-level symlink (as /bin -> usr/bin on
+// merged-/usr systems) is recreated as a symlink instead of a second mount.
+func mountArgs(paths []string) []string {
+	var args []string
+	for _, p := range paths {
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue
+		}
+		if fi.Mode()&os.ModeSymlink != 0 && filepath.Dir(p) == "/" {
+			if target, err := os.Readlink(p); err == nil {
+				args = append(args, "--symlink", target, p)
+				continue
+			}
+		}
+		args = append(args, "--ro-bind", p, p)
+	}
+	return args
+}
+
+// bwrapArgs is the full bubblewrap argv (argv[0] included) running argv in the work dir.
+// The seccomp program is read from descriptor 3.
+func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string) []string {
+	args := []string{
+		"bwrap",
+		"--unshare-all", "--die-with-parent", "--new-session",
+		"--hostname", "livecode",
+		"--clearenv",
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		args = append(args, "--setenv", k, v)
+	}
+	args = append(args, static...)
+	args = append(args, lang...)
+	args = append(args,
+		"--proc", "/proc",
+		"--dev", "/dev",
+		"--bind", filepath.Join(dir, "work"), "/work",
+		"--bind", filepath.Join(dir, "tmp"), "/tmp",
+		"--chdir", "/work",
+		"--seccomp", strconv.Itoa(3),
+		"--",
+	)
+	return append(args, argv...)
+}

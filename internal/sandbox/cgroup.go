@@ -1,0 +1,130 @@
+// Per-run control groups: the limits a run starts under and the accounting read after it.
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/containerd/cgroups/v3"
+	"golang.org/x/sys/unix"
+)
+
+// cgroupLimits are the resource limits of one run's cgroup.
+type cgroupLimits struct {
+	memoryBytes int64
+	pids        int64
+	cpus        float64 // CPU bandwidth in cores; 0 means unlimited
+}
+
+// cgroupUsage is what a run's cgroup accounted.
+type cgroupUsage struct {
+	cpu       time.Duration
+	peakBytes int64
+	oomKills  int64
+	pidsMax   int64 // times a fork was refused by pids.max
+}
+
+// runCgroup is one run's fresh cgroup.
+type runCgroup interface {
+	// procFiles are the cgroup.procs files the sandbox init writes its pid to.
+	procFiles() []string
+	// empty reports whether no process is left in the cgroup.
+	empty() bool
+	// kill kills every process in the cgroup and waits until it is empty.
+	kill() error
+	usage() (cgroupUsage, error)
+	remove() error
+}
+
+// cgroupDriver creates run cgroups on one kind of host.
+type cgroupDriver interface {
+	create(name string, l cgroupLimits) (runCgroup, error)
+}
+
+// newCgroupDriver picks the v1 driver on legacy and hybrid hosts (the controllers are v1 there) and
+// the v2 driver on unified hosts.
+func newCgroupDriver(parent string) (cgroupDriver, error) {
+	switch cgroups.Mode() {
+	case cgroups.Legacy, cgroups.Hybrid:
+		return newCgroupV1(parent)
+	case cgroups.Unified:
+		return newCgroupV2(parent)
+	}
+	return nil, fmt.Errorf("sandbox: no cgroup hierarchy mounted at /sys/fs/cgroup")
+}
+
+// killLoop SIGKILLs every pid listed by list until the list stays empty, within a deadline.
+func killLoop(list func() ([]int, error), freeze, thaw func() error) error {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		pids, err := list()
+		if err != nil {
+			return err
+		}
+		if len(pids) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("sandbox: %d processes survive in the run cgroup", len(pids))
+		}
+		// Frozen processes cannot fork between the listing and the kill; SIGKILL still reaches
+		// them and takes effect on thaw.
+		if freeze != nil {
+			_ = freeze()
+			if pids, err = list(); err != nil {
+				return err
+			}
+		}
+		for _, pid := range pids {
+			_ = killPid(pid)
+		}
+		if thaw != nil {
+			_ = thaw()
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// readPids parses a cgroup.procs file.
+func readPids(path string) ([]int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(b)) {
+		if pid, err := strconv.Atoi(f); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
+}
+
+// readInt reads a file holding one integer.
+func readInt(path string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+}
+
+// readKey reads the value of key from a flat keyed file ("key value" lines); missing means 0.
+func readKey(path, key string) (int64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, " ")
+		if ok && k == key {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, nil
+}
+
+func killPid(pid int) error { return unix.Kill(pid, unix.SIGKILL) }

@@ -1,0 +1,126 @@
+// Sandbox configuration and its defaults.
+package sandbox
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"livecode/internal/execution"
+)
+
+// Config configures a Sandbox. The zero value of every field means its default.
+type Config struct {
+	Level        string // "bwrap" (default) or "gvisor"
+	BwrapPath    string // default /usr/bin/bwrap
+	RunscPath    string // default /usr/bin/runsc
+	Self         string // our own binary, re-executed as the sandbox init; default os.Executable()
+	UIDBase      int    // runs use uid and gid UIDBase+slot; default 60000
+	Slots        int    // concurrent runs; Run waits for a free slot; default 16
+	WorkRoot     string // host dir holding the per-run tmpfs mounts; default $TMPDIR/livecode-sandbox
+	CgroupParent string // cgroup under which run cgroups are made; default "livecode"
+	Logger       *slog.Logger
+	// KeepCgroupMount leaves the host's cgroup2 mount flags alone; by default New sets
+	// favordynmods on it, which makes joining a cgroup ~100x faster (see favorDynMods).
+	KeepCgroupMount bool
+
+	CPUs          float64 // CPU bandwidth of one run, in cores; default 1
+	TmpfsBytes    int64   // size of the writable work dir and /tmp together; default 64 MiB
+	TmpfsInodes   int     // inodes of the same; default 4096
+	FileSizeBytes int64   // RLIMIT_FSIZE; default 16 MiB
+	OpenFiles     int     // RLIMIT_NOFILE; default 256
+	StackBytes    int64   // RLIMIT_STACK; default 32 MiB
+
+	// Defaults applies to every zero field of a Spec's Limits.
+	Defaults execution.Limits
+	// CompileLimits bound the compile step of compiled languages.
+	CompileLimits execution.Limits
+}
+
+// withDefaults returns c with every zero field set to its default.
+func (c Config) withDefaults() (Config, error) {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	if c.Level == "" {
+		c.Level = "bwrap"
+	}
+	if c.BwrapPath == "" {
+		c.BwrapPath = "/usr/bin/bwrap"
+	}
+	if c.RunscPath == "" {
+		c.RunscPath = "/usr/bin/runsc"
+	}
+	if c.Self == "" {
+		self, err := os.Executable()
+		if err != nil {
+			return c, fmt.Errorf("sandbox: own executable: %w", err)
+		}
+		c.Self = self
+	}
+	def(&c.UIDBase, 60000)
+	def(&c.Slots, 16)
+	if c.WorkRoot == "" {
+		c.WorkRoot = filepath.Join(os.TempDir(), "livecode-sandbox")
+	}
+	if c.CgroupParent == "" {
+		c.CgroupParent = "livecode"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.CPUs == 0 {
+		c.CPUs = 1
+	}
+	if c.TmpfsBytes == 0 {
+		c.TmpfsBytes = 64 << 20
+	}
+	def(&c.TmpfsInodes, 4096)
+	if c.FileSizeBytes == 0 {
+		c.FileSizeBytes = 16 << 20
+	}
+	def(&c.OpenFiles, 256)
+	if c.StackBytes == 0 {
+		c.StackBytes = 32 << 20
+	}
+	c.Defaults = fillLimits(c.Defaults, execution.Limits{
+		TimeLimitMS: 5000, MemoryLimitMB: 256, MaxProcesses: 64, OutputLimitBytes: 1 << 20,
+	})
+	c.CompileLimits = fillLimits(c.CompileLimits, execution.Limits{
+		TimeLimitMS: 15000, MemoryLimitMB: 512, MaxProcesses: 64, OutputLimitBytes: 1 << 20,
+	})
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	switch {
+	case c.Level != "bwrap" && c.Level != "gvisor":
+		return fmt.Errorf("sandbox: level must be bwrap or gvisor, not %q", c.Level)
+	case c.UIDBase < 1000:
+		return errors.New("sandbox: UIDBase must be at least 1000")
+	case c.Slots < 1:
+		return errors.New("sandbox: Slots must be at least 1")
+	}
+	return nil
+}
+
+// fillLimits sets every zero field of l from d.
+func fillLimits(l, d execution.Limits) execution.Limits {
+	if l.TimeLimitMS <= 0 {
+		l.TimeLimitMS = d.TimeLimitMS
+	}
+	if l.MemoryLimitMB <= 0 {
+		l.MemoryLimitMB = d.MemoryLimitMB
+	}
+	if l.MaxProcesses <= 0 {
+		l.MaxProcesses = d.MaxProcesses
+	}
+	if l.OutputLimitBytes <= 0 {
+		l.OutputLimitBytes = d.OutputLimitBytes
+	}
+	return l
+}

@@ -1,0 +1,64 @@
+// Shared test setup: a sandbox on this host and the built-in languages.
+package sandbox_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/language"
+	"livecode/internal/sandbox"
+)
+
+type bundle struct {
+	sb    *sandbox.Sandbox
+	langs *language.Registry
+}
+
+func setup(t testing.TB, cfg sandbox.Config) bundle {
+	t.Helper()
+	if cfg.WorkRoot == "" {
+		dir := t.TempDir()
+		// The sandbox uids must traverse every ancestor of the work root.
+		if err := os.Chmod(filepath.Dir(dir), 0o711); err != nil {
+			t.Fatal(err)
+		}
+		cfg.WorkRoot = dir
+	}
+	if cfg.CgroupParent == "" {
+		cfg.CgroupParent = "livecode-test"
+	}
+	sb, err := sandbox.New(cfg)
+	if err != nil {
+		t.Fatalf("sandbox.New: %v", err)
+	}
+	langs, err := language.Load("")
+	if err != nil {
+		t.Fatalf("language.Load: %v", err)
+	}
+	return bundle{sb: sb, langs: langs}
+}
+
+// run runs code in lang with limits and returns the result.
+func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Limits) execution.Result {
+	t.Helper()
+	l, ok := b.langs.Lookup(lang)
+	if !ok || !l.Available {
+		t.Fatalf("language %s not available", lang)
+	}
+	spec := sandbox.Spec{Language: l, Files: []execution.File{{Content: code}}, Limits: limits}
+	if stdin != "" {
+		spec.Stdin = strings.NewReader(stdin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	res, err := b.sb.Run(ctx, spec)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return res
+}

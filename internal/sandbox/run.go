@@ -1,0 +1,143 @@
+// Sandbox construction and Run: one program, optionally compiled first, in a fresh jail.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"sync/atomic"
+
+	"livecode/internal/execution"
+)
+
+// Sandbox runs programs under bubblewrap, each in its own cgroup, tmpfs and uid.
+// It is safe for concurrent use by up to Config.Slots runs; more wait for a slot.
+type Sandbox struct {
+	cfg     Config
+	cgroups cgroupDriver
+	seccomp []byte   // assembled once: the filter is the same for every run
+	mounts  []string // bubblewrap arguments of the host's toolchain paths
+	slots   chan int
+	seq     atomic.Uint64
+}
+
+// New checks the host and prepares a Sandbox. It returns an error when bubblewrap or our own
+// binary is missing, the level is unsupported, the cgroup controllers are not usable or the
+// work root cannot be created.
+func New(cfg Config) (*Sandbox, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Level != "bwrap" {
+		return nil, fmt.Errorf("sandbox: level %q is not supported yet", cfg.Level)
+	}
+	for _, p := range []string{cfg.BwrapPath, cfg.Self} {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	if os.Geteuid() != 0 {
+		return nil, errors.New("sandbox: must run as root to create cgroups and switch uids")
+	}
+	if !cfg.KeepCgroupMount {
+		if ok, err := favorDynMods(); !ok {
+			cfg.Logger.Warn("sandbox: cgroup2 favordynmods not set: every run pays a slow cgroup join", "err", err)
+		}
+	}
+	driver, err := newCgroupDriver(cfg.CgroupParent)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := seccompProgram()
+	if err != nil {
+		return nil, err
+	}
+	// The sandbox uids must traverse the work root to reach their own mounts, nothing more.
+	if err := os.MkdirAll(cfg.WorkRoot, 0o711); err != nil {
+		return nil, fmt.Errorf("sandbox: work root: %w", err)
+	}
+	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
+		return nil, fmt.Errorf("sandbox: work root: %w", err)
+	}
+	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: mountArgs(hostPaths()), slots: make(chan int, cfg.Slots)}
+	for i := range cfg.Slots {
+		s.slots <- i
+	}
+	return s, nil
+}
+
+// Run runs spec's program and reports what it did. What the program does (exit status, signal,
+// limits hit, compile errors) is in the Result, never an error. Run returns an error when the
+// sandbox itself fails, when spec is malformed (no language, bad file names), or, with the
+// program killed and a partial Result, when ctx ends first (ctx.Err() wrapped).
+func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) {
+	lang := spec.Language
+	if len(lang.Run) == 0 {
+		return execution.Result{}, fmt.Errorf("sandbox: language %q has no run command", lang.ID)
+	}
+	files := append([]execution.File(nil), spec.Files...)
+	if len(files) > 0 && files[0].Name == "" {
+		files[0].Name = lang.SourceFile
+	}
+	var slot int
+	select {
+	case slot = <-s.slots:
+	case <-ctx.Done():
+		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
+	}
+	defer func() { s.slots <- slot }()
+
+	uid := s.cfg.UIDBase + slot
+	// Unique across processes and Sandboxes sharing the host's work root and cgroup parent.
+	name := fmt.Sprintf("%d-%d-%d-%x", os.Getpid(), uid, s.seq.Add(1), rand.Uint32())
+	wd, err := newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
+	if err != nil {
+		return execution.Result{}, err
+	}
+	defer func() {
+		if err := wd.remove(); err != nil {
+			s.cfg.Logger.Error("sandbox: work dir cleanup", "dir", wd.path, "err", err)
+		}
+	}()
+	if err := wd.writeFiles(files, uid); err != nil {
+		return execution.Result{}, err
+	}
+	env := append(sandboxEnv(), lang.Env...)
+	langMounts := mountArgs(lang.Mounts)
+	job := step{uid: uid, dir: wd.path, env: env, mounts: langMounts}
+
+	var res execution.Result
+	if lang.Compiles() {
+		job.name, job.argv, job.limits = name+"-c", lang.Compile, s.cfg.CompileLimits
+		out, err := s.step(ctx, job)
+		if err != nil {
+			return res, err
+		}
+		res.CompileOutput = out.output
+		res.CompileTimeMS = ptr(out.wall.Milliseconds())
+		if st := s.classify(out, job.limits); st.Status != execution.StatusCompleted {
+			res.Status, res.Reason, res.ExitCode = execution.StatusFailed, execution.ReasonCompileError, st.ExitCode
+			return res, nil
+		}
+	}
+	job.name = name
+	job.argv = append(append([]string(nil), lang.Run...), spec.Args...)
+	job.limits = fillLimits(spec.Limits, fillLimits(lang.Limits, s.cfg.Defaults))
+	job.stdin, job.live = spec.Stdin, spec.Output
+	out, err := s.step(ctx, job)
+	if err != nil {
+		return res, err
+	}
+	run := s.classify(out, job.limits)
+	run.CompileOutput, run.CompileTimeMS = res.CompileOutput, res.CompileTimeMS
+	if out.canceled {
+		run.Status, run.Reason = execution.StatusCancelled, execution.ReasonCancelled
+		return run, fmt.Errorf("sandbox: run interrupted: %w", ctx.Err())
+	}
+	return run, nil
+}
+
+func ptr[T any](v T) *T { return &v }

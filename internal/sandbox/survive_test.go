@@ -1,0 +1,92 @@
+// Nothing of a run survives it: no process, no cgroup, no work directory.
+package sandbox_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"livecode/internal/execution"
+	"livecode/internal/sandbox"
+)
+
+func TestNothingSurvives(t *testing.T) {
+	t.Parallel()
+	const uidBase, slots = 66000, 4
+	parent := "livecode-test-survive"
+	work := t.TempDir()
+	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
+		t.Fatal(err)
+	}
+	b := setup(t, sandbox.Config{UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work})
+	tests := []struct{ name, lang, code string }{
+		{"background sleep", "bash", "sleep 1000 &\necho started"},
+		{"double fork setsid", "python", "import os, subprocess\nsubprocess.Popen(['setsid', 'sleep', '1000'], start_new_session=True)\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        import time; time.sleep(1000)\nprint('started')"},
+		{"ignores SIGTERM", "bash", "trap '' TERM; (trap '' TERM; sleep 1000) &\necho started"},
+		{"stopped child", "bash", "sleep 1000 &\nkill -STOP $!\necho started"},
+		{"fork bomb", "bash", ":(){ :|:& };:\nsleep 2"},
+		{"kill -9 -1", "bash", "sleep 1000 &\nkill -9 -1\necho started"},
+		{"plants a symlink", "bash", "ln -s /etc /work/etc-link; ln -s / /tmp/root; mkfifo /work/fifo; echo started"},
+	}
+	for _, tt := range tests {
+		res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 3000, MaxProcesses: 32})
+		if res.Status == execution.StatusTimeout {
+			t.Errorf("%s: timed out", tt.name)
+		}
+		if pids := sandboxProcesses(t, uidBase, slots); len(pids) > 0 {
+			t.Errorf("%s: processes survive the run: %v", tt.name, pids)
+		}
+		for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer"} {
+			entries, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", ctrl, parent, "*", "cgroup.procs"))
+			if len(entries) > 0 {
+				t.Errorf("%s: run cgroups left: %v", tt.name, entries)
+			}
+		}
+		if entries, _ := os.ReadDir(work); len(entries) > 0 {
+			t.Errorf("%s: work dirs left: %v", tt.name, entries)
+		}
+	}
+	// The host files the planted links pointed at are untouched.
+	if _, err := os.Stat("/etc/passwd"); err != nil {
+		t.Fatalf("host file gone: %v", err)
+	}
+}
+
+// sandboxProcesses lists host pids whose real uid is one of the sandbox's.
+func sandboxProcesses(t *testing.T, base, slots int) []int {
+	t.Helper()
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "status"))
+		if err != nil {
+			continue
+		}
+		var uid int
+		var zombie bool
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			switch {
+			case len(f) > 1 && f[0] == "Uid:":
+				uid, _ = strconv.Atoi(f[1])
+			case len(f) > 1 && f[0] == "State:":
+				zombie = f[1] == "Z"
+			}
+		}
+		// bubblewrap's reaper can outlive its parent by a moment: already dead, it is a zombie
+		// until the host's init collects it.
+		if uid >= base && uid < base+slots && !zombie {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
