@@ -1,5 +1,3 @@
--- Queries of the PostgreSQL store; sqlc turns them into pgdb (see sqlc.yaml at the repository root).
-
 -- name: CreateSession :exec
 INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6);
@@ -54,7 +52,7 @@ ORDER BY queued_at, id
 LIMIT sqlc.arg(max_rows);
 
 -- name: RecentRuns :one
-SELECT count(*) AS runs, min(queued_at)::timestamptz AS oldest
+SELECT count(*) AS runs, coalesce(min(queued_at), to_timestamp(0))::timestamptz AS oldest
 FROM executions
 WHERE session_id = sqlc.arg(session_id) AND queued_at > sqlc.arg(since);
 

@@ -1,5 +1,3 @@
--- Queries of the SQLite store; sqlc turns them into sqlitedb (see sqlc.yaml at the repository root).
-
 -- name: CreateSession :exec
 INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?);

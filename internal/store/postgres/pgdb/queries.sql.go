@@ -156,7 +156,6 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 }
 
 const createSession = `-- name: CreateSession :exec
-
 INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, $6)
 `
@@ -170,7 +169,6 @@ type CreateSessionParams struct {
 	UpdatedAt  time.Time
 }
 
-// Queries of the PostgreSQL store; sqlc turns them into pgdb (see sqlc.yaml at the repository root).
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
 	_, err := q.db.Exec(ctx, createSession,
 		arg.ID,
@@ -630,7 +628,7 @@ func (q *Queries) Orphans(ctx context.Context, arg OrphansParams) ([]OrphansRow,
 }
 
 const recentRuns = `-- name: RecentRuns :one
-SELECT count(*) AS runs, min(queued_at)::timestamptz AS oldest
+SELECT count(*) AS runs, coalesce(min(queued_at), to_timestamp(0))::timestamptz AS oldest
 FROM executions
 WHERE session_id = $1 AND queued_at > $2
 `

@@ -7,6 +7,7 @@ package sqlitedb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 type DBTX interface {
@@ -20,12 +21,268 @@ func New(db DBTX) *Queries {
 	return &Queries{db: db}
 }
 
+func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
+	q := Queries{db: db}
+	var err error
+	if q.abortStmt, err = db.PrepareContext(ctx, abort); err != nil {
+		return nil, fmt.Errorf("error preparing query Abort: %w", err)
+	}
+	if q.activeExecutionsStmt, err = db.PrepareContext(ctx, activeExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query ActiveExecutions: %w", err)
+	}
+	if q.claimStmt, err = db.PrepareContext(ctx, claim); err != nil {
+		return nil, fmt.Errorf("error preparing query Claim: %w", err)
+	}
+	if q.closeSessionStmt, err = db.PrepareContext(ctx, closeSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CloseSession: %w", err)
+	}
+	if q.createSessionStmt, err = db.PrepareContext(ctx, createSession); err != nil {
+		return nil, fmt.Errorf("error preparing query CreateSession: %w", err)
+	}
+	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
+	}
+	if q.expireLeasesStmt, err = db.PrepareContext(ctx, expireLeases); err != nil {
+		return nil, fmt.Errorf("error preparing query ExpireLeases: %w", err)
+	}
+	if q.finishStmt, err = db.PrepareContext(ctx, finish); err != nil {
+		return nil, fmt.Errorf("error preparing query Finish: %w", err)
+	}
+	if q.getExecutionStmt, err = db.PrepareContext(ctx, getExecution); err != nil {
+		return nil, fmt.Errorf("error preparing query GetExecution: %w", err)
+	}
+	if q.getIdempotencyKeyStmt, err = db.PrepareContext(ctx, getIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query GetIdempotencyKey: %w", err)
+	}
+	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
+		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
+	if q.insertExecutionStmt, err = db.PrepareContext(ctx, insertExecution); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertExecution: %w", err)
+	}
+	if q.insertIdempotencyKeyStmt, err = db.PrepareContext(ctx, insertIdempotencyKey); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertIdempotencyKey: %w", err)
+	}
+	if q.latestExecutionStmt, err = db.PrepareContext(ctx, latestExecution); err != nil {
+		return nil, fmt.Errorf("error preparing query LatestExecution: %w", err)
+	}
+	if q.listExecutionsStmt, err = db.PrepareContext(ctx, listExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListExecutions: %w", err)
+	}
+	if q.listExecutionsBeforeStmt, err = db.PrepareContext(ctx, listExecutionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListExecutionsBefore: %w", err)
+	}
+	if q.orphansStmt, err = db.PrepareContext(ctx, orphans); err != nil {
+		return nil, fmt.Errorf("error preparing query Orphans: %w", err)
+	}
+	if q.recentRunsStmt, err = db.PrepareContext(ctx, recentRuns); err != nil {
+		return nil, fmt.Errorf("error preparing query RecentRuns: %w", err)
+	}
+	if q.releaseLeaseStmt, err = db.PrepareContext(ctx, releaseLease); err != nil {
+		return nil, fmt.Errorf("error preparing query ReleaseLease: %w", err)
+	}
+	if q.renewLeaseStmt, err = db.PrepareContext(ctx, renewLease); err != nil {
+		return nil, fmt.Errorf("error preparing query RenewLease: %w", err)
+	}
+	if q.updateSessionStmt, err = db.PrepareContext(ctx, updateSession); err != nil {
+		return nil, fmt.Errorf("error preparing query UpdateSession: %w", err)
+	}
+	return &q, nil
+}
+
+func (q *Queries) Close() error {
+	var err error
+	if q.abortStmt != nil {
+		if cerr := q.abortStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing abortStmt: %w", cerr)
+		}
+	}
+	if q.activeExecutionsStmt != nil {
+		if cerr := q.activeExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing activeExecutionsStmt: %w", cerr)
+		}
+	}
+	if q.claimStmt != nil {
+		if cerr := q.claimStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimStmt: %w", cerr)
+		}
+	}
+	if q.closeSessionStmt != nil {
+		if cerr := q.closeSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing closeSessionStmt: %w", cerr)
+		}
+	}
+	if q.createSessionStmt != nil {
+		if cerr := q.createSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing createSessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteIdempotencyKeyStmt != nil {
+		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.expireLeasesStmt != nil {
+		if cerr := q.expireLeasesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing expireLeasesStmt: %w", cerr)
+		}
+	}
+	if q.finishStmt != nil {
+		if cerr := q.finishStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing finishStmt: %w", cerr)
+		}
+	}
+	if q.getExecutionStmt != nil {
+		if cerr := q.getExecutionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getExecutionStmt: %w", cerr)
+		}
+	}
+	if q.getIdempotencyKeyStmt != nil {
+		if cerr := q.getIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.getSessionStmt != nil {
+		if cerr := q.getSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
+	if q.insertExecutionStmt != nil {
+		if cerr := q.insertExecutionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertExecutionStmt: %w", cerr)
+		}
+	}
+	if q.insertIdempotencyKeyStmt != nil {
+		if cerr := q.insertIdempotencyKeyStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.latestExecutionStmt != nil {
+		if cerr := q.latestExecutionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing latestExecutionStmt: %w", cerr)
+		}
+	}
+	if q.listExecutionsStmt != nil {
+		if cerr := q.listExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listExecutionsStmt: %w", cerr)
+		}
+	}
+	if q.listExecutionsBeforeStmt != nil {
+		if cerr := q.listExecutionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listExecutionsBeforeStmt: %w", cerr)
+		}
+	}
+	if q.orphansStmt != nil {
+		if cerr := q.orphansStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing orphansStmt: %w", cerr)
+		}
+	}
+	if q.recentRunsStmt != nil {
+		if cerr := q.recentRunsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recentRunsStmt: %w", cerr)
+		}
+	}
+	if q.releaseLeaseStmt != nil {
+		if cerr := q.releaseLeaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing releaseLeaseStmt: %w", cerr)
+		}
+	}
+	if q.renewLeaseStmt != nil {
+		if cerr := q.renewLeaseStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing renewLeaseStmt: %w", cerr)
+		}
+	}
+	if q.updateSessionStmt != nil {
+		if cerr := q.updateSessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing updateSessionStmt: %w", cerr)
+		}
+	}
+	return err
+}
+
+func (q *Queries) exec(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (sql.Result, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	case stmt != nil:
+		return stmt.ExecContext(ctx, args...)
+	default:
+		return q.db.ExecContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) query(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) (*sql.Rows, error) {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryContext(ctx, args...)
+	default:
+		return q.db.QueryContext(ctx, query, args...)
+	}
+}
+
+func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, args ...interface{}) *sql.Row {
+	switch {
+	case stmt != nil && q.tx != nil:
+		return q.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	case stmt != nil:
+		return stmt.QueryRowContext(ctx, args...)
+	default:
+		return q.db.QueryRowContext(ctx, query, args...)
+	}
+}
+
 type Queries struct {
-	db DBTX
+	db                       DBTX
+	tx                       *sql.Tx
+	abortStmt                *sql.Stmt
+	activeExecutionsStmt     *sql.Stmt
+	claimStmt                *sql.Stmt
+	closeSessionStmt         *sql.Stmt
+	createSessionStmt        *sql.Stmt
+	deleteIdempotencyKeyStmt *sql.Stmt
+	expireLeasesStmt         *sql.Stmt
+	finishStmt               *sql.Stmt
+	getExecutionStmt         *sql.Stmt
+	getIdempotencyKeyStmt    *sql.Stmt
+	getSessionStmt           *sql.Stmt
+	insertExecutionStmt      *sql.Stmt
+	insertIdempotencyKeyStmt *sql.Stmt
+	latestExecutionStmt      *sql.Stmt
+	listExecutionsStmt       *sql.Stmt
+	listExecutionsBeforeStmt *sql.Stmt
+	orphansStmt              *sql.Stmt
+	recentRunsStmt           *sql.Stmt
+	releaseLeaseStmt         *sql.Stmt
+	renewLeaseStmt           *sql.Stmt
+	updateSessionStmt        *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db: tx,
+		db:                       tx,
+		tx:                       tx,
+		abortStmt:                q.abortStmt,
+		activeExecutionsStmt:     q.activeExecutionsStmt,
+		claimStmt:                q.claimStmt,
+		closeSessionStmt:         q.closeSessionStmt,
+		createSessionStmt:        q.createSessionStmt,
+		deleteIdempotencyKeyStmt: q.deleteIdempotencyKeyStmt,
+		expireLeasesStmt:         q.expireLeasesStmt,
+		finishStmt:               q.finishStmt,
+		getExecutionStmt:         q.getExecutionStmt,
+		getIdempotencyKeyStmt:    q.getIdempotencyKeyStmt,
+		getSessionStmt:           q.getSessionStmt,
+		insertExecutionStmt:      q.insertExecutionStmt,
+		insertIdempotencyKeyStmt: q.insertIdempotencyKeyStmt,
+		latestExecutionStmt:      q.latestExecutionStmt,
+		listExecutionsStmt:       q.listExecutionsStmt,
+		listExecutionsBeforeStmt: q.listExecutionsBeforeStmt,
+		orphansStmt:              q.orphansStmt,
+		recentRunsStmt:           q.recentRunsStmt,
+		releaseLeaseStmt:         q.releaseLeaseStmt,
+		renewLeaseStmt:           q.renewLeaseStmt,
+		updateSessionStmt:        q.updateSessionStmt,
 	}
 }

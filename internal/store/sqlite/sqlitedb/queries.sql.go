@@ -24,7 +24,7 @@ type AbortParams struct {
 }
 
 func (q *Queries) Abort(ctx context.Context, arg AbortParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, abort,
+	result, err := q.exec(ctx, q.abortStmt, abort,
 		arg.Status,
 		arg.Reason,
 		arg.FinishedAt,
@@ -49,7 +49,7 @@ type ActiveExecutionsParams struct {
 }
 
 func (q *Queries) ActiveExecutions(ctx context.Context, arg ActiveExecutionsParams) ([]string, error) {
-	rows, err := q.db.QueryContext(ctx, activeExecutions, arg.SessionID, arg.MaxRows)
+	rows, err := q.query(ctx, q.activeExecutionsStmt, activeExecutions, arg.SessionID, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ type ClaimParams struct {
 }
 
 func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error) {
-	row := q.db.QueryRowContext(ctx, claim,
+	row := q.queryRow(ctx, q.claimStmt, claim,
 		arg.WorkerID,
 		arg.LeaseExpiresAt,
 		arg.Now,
@@ -144,7 +144,7 @@ type CloseSessionParams struct {
 }
 
 func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Session, error) {
-	row := q.db.QueryRowContext(ctx, closeSession, arg.UpdatedAt, arg.ID)
+	row := q.queryRow(ctx, q.closeSessionStmt, closeSession, arg.UpdatedAt, arg.ID)
 	var i Session
 	err := row.Scan(
 		&i.ID,
@@ -158,7 +158,6 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 }
 
 const createSession = `-- name: CreateSession :exec
-
 INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
 VALUES (?, ?, ?, ?, ?, ?)
 `
@@ -172,9 +171,8 @@ type CreateSessionParams struct {
 	UpdatedAt  int64
 }
 
-// Queries of the SQLite store; sqlc turns them into sqlitedb (see sqlc.yaml at the repository root).
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
-	_, err := q.db.ExecContext(ctx, createSession,
+	_, err := q.exec(ctx, q.createSessionStmt, createSession,
 		arg.ID,
 		arg.Status,
 		arg.Language,
@@ -190,7 +188,7 @@ DELETE FROM idempotency_keys WHERE key = ?
 `
 
 func (q *Queries) DeleteIdempotencyKey(ctx context.Context, key string) error {
-	_, err := q.db.ExecContext(ctx, deleteIdempotencyKey, key)
+	_, err := q.exec(ctx, q.deleteIdempotencyKeyStmt, deleteIdempotencyKey, key)
 	return err
 }
 
@@ -200,7 +198,7 @@ WHERE status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at > ?1)
 `
 
 func (q *Queries) ExpireLeases(ctx context.Context, now *int64) (int64, error) {
-	result, err := q.db.ExecContext(ctx, expireLeases, now)
+	result, err := q.exec(ctx, q.expireLeasesStmt, expireLeases, now)
 	if err != nil {
 		return 0, err
 	}
@@ -247,7 +245,7 @@ type FinishParams struct {
 }
 
 func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, finish,
+	result, err := q.exec(ctx, q.finishStmt, finish,
 		arg.Status,
 		arg.Reason,
 		arg.Stdout,
@@ -276,7 +274,7 @@ SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
-	row := q.db.QueryRowContext(ctx, getExecution, id)
+	row := q.queryRow(ctx, q.getExecutionStmt, getExecution, id)
 	var i Execution
 	err := row.Scan(
 		&i.ID,
@@ -317,7 +315,7 @@ SELECT "key", request_hash, execution_id, created_at FROM idempotency_keys WHERE
 `
 
 func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (IdempotencyKey, error) {
-	row := q.db.QueryRowContext(ctx, getIdempotencyKey, key)
+	row := q.queryRow(ctx, q.getIdempotencyKeyStmt, getIdempotencyKey, key)
 	var i IdempotencyKey
 	err := row.Scan(
 		&i.Key,
@@ -333,7 +331,7 @@ SELECT id, status, language, source_code, created_at, updated_at FROM sessions W
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
-	row := q.db.QueryRowContext(ctx, getSession, id)
+	row := q.queryRow(ctx, q.getSessionStmt, getSession, id)
 	var i Session
 	err := row.Scan(
 		&i.ID,
@@ -368,7 +366,7 @@ type InsertExecutionParams struct {
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
-	_, err := q.db.ExecContext(ctx, insertExecution,
+	_, err := q.exec(ctx, q.insertExecutionStmt, insertExecution,
 		arg.ID,
 		arg.SessionID,
 		arg.Language,
@@ -397,7 +395,7 @@ type InsertIdempotencyKeyParams struct {
 }
 
 func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotencyKeyParams) error {
-	_, err := q.db.ExecContext(ctx, insertIdempotencyKey,
+	_, err := q.exec(ctx, q.insertIdempotencyKeyStmt, insertIdempotencyKey,
 		arg.Key,
 		arg.RequestHash,
 		arg.ExecutionID,
@@ -411,7 +409,7 @@ SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
-	row := q.db.QueryRowContext(ctx, latestExecution, sessionID)
+	row := q.queryRow(ctx, q.latestExecutionStmt, latestExecution, sessionID)
 	var i Execution
 	err := row.Scan(
 		&i.ID,
@@ -460,7 +458,7 @@ type ListExecutionsParams struct {
 }
 
 func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) ([]Execution, error) {
-	rows, err := q.db.QueryContext(ctx, listExecutions, arg.SessionID, arg.MaxRows)
+	rows, err := q.query(ctx, q.listExecutionsStmt, listExecutions, arg.SessionID, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -528,7 +526,7 @@ type ListExecutionsBeforeParams struct {
 }
 
 func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBeforeParams) ([]Execution, error) {
-	rows, err := q.db.QueryContext(ctx, listExecutionsBefore,
+	rows, err := q.query(ctx, q.listExecutionsBeforeStmt, listExecutionsBefore,
 		arg.SessionID,
 		arg.QueuedAt,
 		arg.ID,
@@ -607,7 +605,7 @@ type OrphansRow struct {
 }
 
 func (q *Queries) Orphans(ctx context.Context, arg OrphansParams) ([]OrphansRow, error) {
-	rows, err := q.db.QueryContext(ctx, orphans, arg.QueuedBefore, arg.Now, arg.MaxRows)
+	rows, err := q.query(ctx, q.orphansStmt, orphans, arg.QueuedBefore, arg.Now, arg.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -646,7 +644,7 @@ type RecentRunsRow struct {
 }
 
 func (q *Queries) RecentRuns(ctx context.Context, arg RecentRunsParams) (RecentRunsRow, error) {
-	row := q.db.QueryRowContext(ctx, recentRuns, arg.SessionID, arg.Since)
+	row := q.queryRow(ctx, q.recentRunsStmt, recentRuns, arg.SessionID, arg.Since)
 	var i RecentRunsRow
 	err := row.Scan(&i.Runs, &i.Oldest)
 	return i, err
@@ -666,7 +664,7 @@ type ReleaseLeaseParams struct {
 }
 
 func (q *Queries) ReleaseLease(ctx context.Context, arg ReleaseLeaseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, releaseLease,
+	result, err := q.exec(ctx, q.releaseLeaseStmt, releaseLease,
 		arg.Now,
 		arg.ID,
 		arg.WorkerID,
@@ -692,7 +690,7 @@ type RenewLeaseParams struct {
 }
 
 func (q *Queries) RenewLease(ctx context.Context, arg RenewLeaseParams) (int64, error) {
-	result, err := q.db.ExecContext(ctx, renewLease,
+	result, err := q.exec(ctx, q.renewLeaseStmt, renewLease,
 		arg.LeaseExpiresAt,
 		arg.ID,
 		arg.WorkerID,
@@ -721,7 +719,7 @@ type UpdateSessionParams struct {
 }
 
 func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (Session, error) {
-	row := q.db.QueryRowContext(ctx, updateSession,
+	row := q.queryRow(ctx, q.updateSessionStmt, updateSession,
 		arg.Language,
 		arg.SourceCode,
 		arg.UpdatedAt,

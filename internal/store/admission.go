@@ -1,0 +1,75 @@
+// Errors and arithmetic shared by the stores' admission rules, so both engines answer alike.
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/problem"
+)
+
+// DefaultPageSize is the page size ListExecutions uses when asked for limit <= 0.
+const DefaultPageSize = 20
+
+// ErrSessionNotFound returns the NotFound error for an unknown session.
+func ErrSessionNotFound(id string) *problem.Error {
+	return &problem.Error{Kind: problem.NotFound, Message: fmt.Sprintf("session %s not found", id), Field: "session_id"}
+}
+
+// ErrExecutionNotFound returns the NotFound error for an unknown execution.
+func ErrExecutionNotFound(id string) *problem.Error {
+	return &problem.Error{Kind: problem.NotFound, Message: fmt.Sprintf("execution %s not found", id), Field: "execution_id"}
+}
+
+// ErrSessionClosed returns the Conflict error for a change to a CLOSED session.
+func ErrSessionClosed(id string) *problem.Error {
+	return &problem.Error{Kind: problem.Conflict, Message: fmt.Sprintf("session %s is closed", id), Ref: id}
+}
+
+// ErrActive returns the Conflict error for a run refused because activeID is still active.
+func ErrActive(activeID string, max int) *problem.Error {
+	return &problem.Error{Kind: problem.Conflict, Ref: activeID,
+		Message: fmt.Sprintf("execution %s is still active (at most %d active per session)", activeID, max)}
+}
+
+// ErrIdempotencyMismatch returns the Unprocessable error for a key reused with another request.
+func ErrIdempotencyMismatch() *problem.Error {
+	return &problem.Error{Kind: problem.Unprocessable, Field: "Idempotency-Key",
+		Message: "idempotency key was already used with a different request"}
+}
+
+// RateCheck applies the run rate limit: runs executions were created since now-window, the
+// oldest at oldest. It returns a RateLimited error whose RetryAfter is when the oldest leaves
+// the window (whole seconds, at least one), or nil when another run is allowed.
+func RateCheck(n NewExecution, runs int64, oldest time.Time) *problem.Error {
+	if n.RateLimit <= 0 || n.RateWindow <= 0 || runs < int64(n.RateLimit) {
+		return nil
+	}
+	wait := oldest.Add(n.RateWindow).Sub(n.Now)
+	secs := (wait + time.Second - 1) / time.Second
+	if secs < 1 {
+		secs = 1
+	}
+	return &problem.Error{Kind: problem.RateLimited, RetryAfter: secs * time.Second,
+		Message: fmt.Sprintf("at most %d runs per %s per session", n.RateLimit, n.RateWindow)}
+}
+
+// IdempotencyCutoff is the creation time before which a stored key has expired.
+func IdempotencyCutoff(n NewExecution) time.Time { return n.Now.Add(-n.IdempotencyTTL) }
+
+// CheckAbort validates Abort's status: only a terminal status can end an execution.
+func CheckAbort(status execution.Status) error {
+	if !status.Terminal() {
+		return fmt.Errorf("store: abort with non-terminal status %q", status)
+	}
+	return nil
+}
+
+// CheckFinish validates Finish's result status.
+func CheckFinish(r execution.Result) error {
+	if !r.Status.Terminal() {
+		return fmt.Errorf("store: finish with non-terminal status %q", r.Status)
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+// Session methods of the PostgreSQL store.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"livecode/internal/problem"
+	"livecode/internal/session"
+	"livecode/internal/store"
+	"livecode/internal/store/postgres/pgdb"
+)
+
+// CreateSession stores a new session. Errors: Conflict if the id exists; Unavailable.
+func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
+	err := s.q.CreateSession(ctx, pgdb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
+		Language: ss.Language, SourceCode: []byte(ss.SourceCode), CreatedAt: ts(ss.CreatedAt), UpdatedAt: ts(ss.UpdatedAt)})
+	if uniqueViolation(err) != "" {
+		return problem.New(problem.Conflict, "session %s already exists", ss.ID)
+	}
+	return fail("create session", err)
+}
+
+// GetSession returns a session. Errors: NotFound; Unavailable.
+func (s *Store) GetSession(ctx context.Context, id string) (session.Session, error) {
+	r, err := s.q.GetSession(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return session.Session{}, store.ErrSessionNotFound(id)
+	}
+	if err != nil {
+		return session.Session{}, fail("get session", err)
+	}
+	return toSession(r), nil
+}
+
+// UpdateSession applies an autosave in one conditional UPDATE.
+// Errors: NotFound, Conflict if CLOSED; Unavailable.
+func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
+	r, err := s.q.UpdateSession(ctx, pgdb.UpdateSessionParams{Language: p.Language,
+		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return session.Session{}, s.whyNotActive(ctx, id)
+	}
+	if err != nil {
+		return session.Session{}, fail("update session", err)
+	}
+	return toSession(r), nil
+}
+
+// CloseSession marks a session CLOSED; closing a closed session returns it unchanged.
+// Errors: NotFound; Unavailable.
+func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error) {
+	r, err := s.q.CloseSession(ctx, pgdb.CloseSessionParams{UpdatedAt: ts(now), ID: id})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.GetSession(ctx, id)
+	}
+	if err != nil {
+		return session.Session{}, fail("close session", err)
+	}
+	return toSession(r), nil
+}
+
+// whyNotActive explains why a conditional update on an ACTIVE session matched nothing.
+func (s *Store) whyNotActive(ctx context.Context, id string) error {
+	if _, err := s.GetSession(ctx, id); err != nil {
+		return err
+	}
+	return store.ErrSessionClosed(id)
+}

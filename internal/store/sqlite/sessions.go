@@ -1,0 +1,70 @@
+// Session methods of the SQLite store.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"livecode/internal/problem"
+	"livecode/internal/session"
+	"livecode/internal/store"
+	"livecode/internal/store/sqlite/sqlitedb"
+)
+
+// CreateSession stores a new session. Errors: Conflict if the id exists.
+func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
+	err := s.wq.CreateSession(ctx, sqlitedb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
+		Language: ss.Language, SourceCode: ss.SourceCode, CreatedAt: ms(ss.CreatedAt), UpdatedAt: ms(ss.UpdatedAt)})
+	if isUnique(err) {
+		return problem.New(problem.Conflict, "session %s already exists", ss.ID)
+	}
+	return fail("create session", err)
+}
+
+// GetSession returns a session. Errors: NotFound.
+func (s *Store) GetSession(ctx context.Context, id string) (session.Session, error) {
+	r, err := s.rq.GetSession(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return session.Session{}, store.ErrSessionNotFound(id)
+	}
+	if err != nil {
+		return session.Session{}, fail("get session", err)
+	}
+	return toSession(r), nil
+}
+
+// UpdateSession applies an autosave in one conditional UPDATE. Errors: NotFound, Conflict if CLOSED.
+func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
+	r, err := s.wq.UpdateSession(ctx, sqlitedb.UpdateSessionParams{Language: p.Language,
+		SourceCode: p.SourceCode, UpdatedAt: ms(p.Now), ID: id})
+	if errors.Is(err, sql.ErrNoRows) {
+		return session.Session{}, s.whyNotActive(ctx, id)
+	}
+	if err != nil {
+		return session.Session{}, fail("update session", err)
+	}
+	return toSession(r), nil
+}
+
+// CloseSession marks a session CLOSED; closing a closed session returns it unchanged.
+// Errors: NotFound.
+func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error) {
+	r, err := s.wq.CloseSession(ctx, sqlitedb.CloseSessionParams{UpdatedAt: ms(now), ID: id})
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.GetSession(ctx, id)
+	}
+	if err != nil {
+		return session.Session{}, fail("close session", err)
+	}
+	return toSession(r), nil
+}
+
+// whyNotActive explains why a conditional update on an ACTIVE session matched nothing.
+func (s *Store) whyNotActive(ctx context.Context, id string) error {
+	if _, err := s.GetSession(ctx, id); err != nil {
+		return err
+	}
+	return store.ErrSessionClosed(id)
+}
