@@ -130,7 +130,7 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	finished := w.cfg.Now()
 	w.cfg.Observer.Finished(e, res, finished.Sub(started))
 	log.Info("execution transition", "status", res.Status, "reason", res.Reason, "at", finished,
-		"exit_code", res.ExitCode, "execution_time_ms", res.ExecutionTimeMS)
+		"exit_code", deref(res.ExitCode), "signal", res.Signal, "execution_time_ms", deref(res.ExecutionTimeMS))
 	return nil
 }
 
@@ -215,6 +215,14 @@ func (w *Worker) abort(ctx context.Context, log *slog.Logger, e execution.Execut
 		log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
 			"why", why, "at", w.cfg.Now())
 	}
+}
+
+// deref makes an optional number loggable: its value, or nil.
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 type nopObserver struct{}
