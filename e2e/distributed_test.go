@@ -51,7 +51,7 @@ func distributedEnv(t testing.TB) []string {
 // TestDistributedSurvivesWorkerKill runs 300 executions through two API servers and three
 // workers, SIGKILLs one worker while they run, and expects every execution to complete with its
 // own program's output.
-func TestDistributedSurvivesWorkerKill(t testing.TB) {
+func TestDistributedSurvivesWorkerKill(t *testing.T) {
 	env := distributedEnv(t)
 	apis := []*proc{start(t, "api", env...), start(t, "api", env...)}
 	var workers []*proc

@@ -30,13 +30,17 @@ func run(t testing.TB, base, session string, body map[string]any) string {
 		ID     string `json:"execution_id"`
 		Status string `json:"status"`
 	}
-	if code := call(t, "POST", base+"/code-sessions/"+session+"/run", body, &r); code != 202 || r.Status != "QUEUED" {
+	var payload any // no body at all when there is nothing to say
+	if body != nil {
+		payload = body
+	}
+	if code := call(t, "POST", base+"/code-sessions/"+session+"/run", payload, &r); code != 202 || r.Status != "QUEUED" {
 		t.Fatalf("run: %d %+v", code, r)
 	}
 	return r.ID
 }
 
-func TestEmbeddedPrograms(t testing.TB) {
+func TestEmbeddedPrograms(t *testing.T) {
 	t.Parallel()
 	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2")
 	flood := "import sys\nwhile True: sys.stdout.write('x' * 65536)\n"
@@ -53,14 +57,14 @@ func TestEmbeddedPrograms(t testing.TB) {
 		{name: "bash hello", lang: "bash", code: "echo 'hello, world'", status: "COMPLETED", stdout: "hello, world\n"},
 		{name: "exit 3", lang: "python", code: "import sys; sys.exit(3)", status: "FAILED", reason: "exit_nonzero", exit: 3},
 		{name: "infinite loop", lang: "python", code: "while True: pass", limits: map[string]any{"time_limit_ms": 1000},
-			status: "TIMEOUT", maxWall: 2 * time.Second},
+			status: "TIMEOUT", reason: "time_limit", maxWall: 2 * time.Second},
 		{name: "output flood", lang: "python", code: flood, status: "FAILED", reason: "output_limit",
 			stdout: strings.Repeat("x", 1<<20)},
 		{name: "memory hog", lang: "python", code: "b = []\nwhile True: b.append(bytearray(16 << 20))",
 			limits: map[string]any{"memory_limit_mb": 64}, status: "FAILED", reason: "memory_limit"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t testing.TB) {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
@@ -89,7 +93,7 @@ func TestEmbeddedPrograms(t testing.TB) {
 
 // TestEmbeddedRecoversAfterSIGKILL kills the process with executions queued and running, starts
 // it again on the same database, and expects every execution to finish with its own output.
-func TestEmbeddedRecoversAfterSIGKILL(t testing.TB) {
+func TestEmbeddedRecoversAfterSIGKILL(t *testing.T) {
 	t.Parallel()
 	db := "DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite")
 	p := start(t, "serve", db, "WORKERS=2")
