@@ -59,30 +59,38 @@ type Deps struct {
 	Metrics   http.Handler     // served at /metrics when set
 }
 
-// Config holds the API's limits and knobs. A zero field takes the default noted beside it, except
-// MaxActivePerSession and RunRateLimit, where 0 means unlimited, as in config.Config.
+// Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
+// fields take the defaults config.Load would give them, except MaxActivePerSession and RunRateLimit,
+// where 0 means unlimited, as in config.Config.
 type Config struct {
-	Version             string           // default "dev"
-	MaxBodyBytes        int              // default 1 MiB
-	MaxCodeBytes        int              // default 256 KiB
-	MaxStdinBytes       int              // default 256 KiB
+	config.Config
+	Version        string        // reported by /healthz and the OpenAPI document; default "dev"
+	DepthCacheTTL  time.Duration // how long a queue depth reading is trusted; default 250ms
+	BusyRetryAfter time.Duration // Retry-After of a 503; default 5s
+}
+
+// settings are the API's resolved limits and knobs.
+type settings struct {
+	Version             string
+	MaxBodyBytes        int
+	MaxCodeBytes        int
+	MaxStdinBytes       int
 	Defaults            execution.Limits // run limits when neither language nor request names one
 	Maximums            execution.Limits // largest run limits a request may ask
 	MaxActivePerSession int
 	RunRateLimit        int
-	RunRateWindow       time.Duration // default 1m
-	IdempotencyTTL      time.Duration // default 24h
-	QueueCapacity       int           // default 10 000
-	QueueTimeout        time.Duration // default 2s
-	DepthCacheTTL       time.Duration // how long a queue depth reading is trusted; default 250ms
-	BusyRetryAfter      time.Duration // Retry-After of a 503; default 5s
-	AdminToken          string        // enables /admin/* when set
+	RunRateWindow       time.Duration
+	IdempotencyTTL      time.Duration
+	QueueCapacity       int
+	QueueTimeout        time.Duration
+	DepthCacheTTL       time.Duration
+	BusyRetryAfter      time.Duration
+	AdminToken          string
 }
 
-// ConfigFrom takes the API's settings from the service configuration.
-func ConfigFrom(c config.Config, version string) Config {
-	return Config{
-		Version:             version,
+func (c Config) settings() settings {
+	return settings{
+		Version:             c.Version,
 		MaxBodyBytes:        c.MaxBodyBytes,
 		MaxCodeBytes:        c.MaxCodeBytes,
 		MaxStdinBytes:       c.MaxStdinBytes,
@@ -94,12 +102,14 @@ func ConfigFrom(c config.Config, version string) Config {
 		IdempotencyTTL:      c.IdempotencyTTL,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
+		DepthCacheTTL:       c.DepthCacheTTL,
+		BusyRetryAfter:      c.BusyRetryAfter,
 		AdminToken:          c.AdminToken,
-	}
+	}.withDefaults()
 }
 
-// WithDefaults returns c with its zero fields set to their defaults.
-func (c Config) WithDefaults() Config {
+// withDefaults returns c with its zero fields set to their defaults.
+func (c settings) withDefaults() settings {
 	def := func(v *int, d int) {
 		if *v <= 0 {
 			*v = d
@@ -136,11 +146,11 @@ func (c Config) WithDefaults() Config {
 // server holds what every handler needs.
 type server struct {
 	deps  Deps
-	cfg   Config
+	cfg   settings
 	depth *depthCache
 }
 
-func newServer(d Deps, c Config) *server {
+func newServer(d Deps, conf Config) *server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -153,7 +163,7 @@ func newServer(d Deps, c Config) *server {
 	if d.Languages == nil {
 		d.Languages = noLanguages{}
 	}
-	c = c.WithDefaults()
+	c := conf.settings()
 	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}}
 }
 
@@ -165,9 +175,9 @@ func New(d Deps, c Config) http.Handler {
 	return recoverer(s.deps.Logger, mux)
 }
 
-// NewHealth returns the handler of a `worker` process: only /healthz, /readyz and /metrics.
-func NewHealth(d Deps, c Config) http.Handler {
-	s := newServer(d, c)
+// Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics.
+func Health(d Deps) http.Handler {
+	s := newServer(d, Config{})
 	mux := http.NewServeMux()
 	s.healthRoutes(mux)
 	return recoverer(s.deps.Logger, mux)
@@ -184,4 +194,4 @@ func newUUIDv7() string {
 type noLanguages struct{}
 
 func (noLanguages) Lookup(string) (language.Language, bool) { return language.Language{}, false }
-func (noLanguages) List() []language.Language              { return nil }
+func (noLanguages) List() []language.Language               { return nil }

@@ -1,0 +1,58 @@
+// Benchmarks of the hot paths: autosave and reading an execution.
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"livecode/internal/api"
+)
+
+// BenchmarkPatchSession measures the autosave through the handler against a real SQLite store,
+// reporting the p99 latency beside ns/op.
+func BenchmarkPatchSession(b *testing.B) {
+	bb := setup(b)
+	sid := bb.newSession(b, "print(1)")
+	h := api.New(api.Deps{Store: bb.store, Queue: bb.queue, Languages: testLanguages()}, bb.cfg)
+	body := []byte(`{"source_code":"` + string(bytes.Repeat([]byte("x"), 2000)) + `"}`)
+	var lat []time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		req := httptest.NewRequest(http.MethodPatch, "/code-sessions/"+sid, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		start := time.Now()
+		h.ServeHTTP(rec, req)
+		lat = append(lat, time.Since(start))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	}
+}
+
+// BenchmarkGetExecution measures reading an execution through the handler.
+func BenchmarkGetExecution(b *testing.B) {
+	bb := setup(b)
+	sid := bb.newSession(b, "print(1)")
+	eid := bb.do(b, "POST", "/code-sessions/"+sid+"/run", nil).want(b, http.StatusAccepted).str("execution_id")
+	h := api.New(api.Deps{Store: bb.store, Queue: bb.queue, Languages: testLanguages()}, bb.cfg)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/executions/"+eid, nil))
+			if rec.Code != http.StatusOK {
+				panic(fmt.Sprintf("status %d: %s", rec.Code, rec.Body))
+			}
+		}
+	})
+}

@@ -1,0 +1,181 @@
+// Errors: the one place where livecode's error kinds become HTTP statuses and problem documents.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"livecode/internal/problem"
+)
+
+// problemDoc is an RFC 9457 problem document with livecode's extension members.
+type problemDoc struct {
+	huma.ErrorModel
+	// ExecutionID is the active execution that caused a 409.
+	ExecutionID string `json:"execution_id,omitempty"`
+	// RetryAfterSeconds repeats the Retry-After header of a 429 or 503.
+	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
+
+	headers http.Header
+}
+
+// Error returns the problem's detail.
+func (p *problemDoc) Error() string { return p.Detail }
+
+// GetStatus returns the HTTP status of the problem.
+func (p *problemDoc) GetStatus() int { return p.Status }
+
+// GetHeaders returns the headers the problem adds to its response, e.g. Retry-After.
+func (p *problemDoc) GetHeaders() http.Header { return p.headers }
+
+// statusOf is the HTTP status of each error kind.
+func statusOf(k problem.Kind) int {
+	switch k {
+	case problem.Invalid:
+		return http.StatusBadRequest
+	case problem.NotFound:
+		return http.StatusNotFound
+	case problem.Conflict:
+		return http.StatusConflict
+	case problem.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case problem.Unprocessable:
+		return http.StatusUnprocessableEntity
+	case problem.RateLimited:
+		return http.StatusTooManyRequests
+	case problem.Unavailable:
+		return http.StatusServiceUnavailable
+	case problem.Unauthorized:
+		return http.StatusUnauthorized
+	}
+	return http.StatusInternalServerError
+}
+
+// toHTTP turns any error a handler meets into the problem its client sees. Users see
+// "internal error" for infrastructure trouble; the log gets the cause.
+func (s *server) toHTTP(ctx context.Context, op string, err error) error {
+	pe, ok := problem.As(err)
+	if !ok || pe.Kind == problem.Internal {
+		s.deps.Logger.LogAttrs(ctx, slog.LevelError, "request failed", slog.String("operation", op), slog.Any("error", err))
+		return newProblem(http.StatusInternalServerError, "internal error")
+	}
+	status := statusOf(pe.Kind)
+	p := newProblem(status, pe.Message)
+	if pe.Field != "" {
+		p.Errors = []*huma.ErrorDetail{{Message: pe.Message, Location: location(pe.Field)}}
+	}
+	var active *activeConflict
+	if errors.As(err, &active) {
+		p.ExecutionID = active.executionID
+	}
+	if pe.Kind == problem.Unauthorized {
+		p.headers = http.Header{"Www-Authenticate": {`Bearer realm="livecode-admin"`}}
+	}
+	if pe.Kind == problem.RateLimited || pe.Kind == problem.Unavailable {
+		retry := pe.RetryAfter
+		if retry <= 0 {
+			retry = s.cfg.BusyRetryAfter
+		}
+		secs := int(math.Ceil(retry.Seconds()))
+		p.RetryAfterSeconds = secs
+		p.headers = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+	}
+	if pe.Err != nil {
+		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "request refused", slog.String("operation", op),
+			slog.Int("status", status), slog.Any("error", pe.Err))
+	}
+	return p
+}
+
+func newProblem(status int, detail string) *problemDoc {
+	return &problemDoc{ErrorModel: huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: detail}}
+}
+
+// location gives a field name the prefix huma uses in errors[].location (body., path., query.,
+// header.): the store names body fields bare, headers capitalized, and the page cursor "before".
+func location(field string) string {
+	for _, p := range []string{"body", "path.", "query.", "header.", "session."} {
+		if strings.HasPrefix(field, p) {
+			return field
+		}
+	}
+	switch {
+	case field == "before":
+		return "query.cursor"
+	case field[0] >= 'A' && field[0] <= 'Z':
+		return "header." + field
+	}
+	return "body." + field
+}
+
+// activeConflict is a run refused because another execution of the session is still active;
+// the problem document names that execution.
+type activeConflict struct {
+	err         *problem.Error
+	executionID string
+}
+
+func (a *activeConflict) Error() string { return a.err.Error() }
+func (a *activeConflict) Unwrap() error { return a.err }
+
+// atPath reports a NotFound error at the path's id rather than at a body field.
+func atPath(err error) error {
+	pe, ok := problem.As(err)
+	if !ok || pe.Kind != problem.NotFound {
+		return err
+	}
+	cp := *pe
+	cp.Field = "path.id"
+	return &cp
+}
+
+// invalidField, tooLarge and unprocessable build the input errors handlers return most often.
+func invalidField(field, format string, args ...any) error {
+	return &problem.Error{Kind: problem.Invalid, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func tooLarge(field string, limit int) error {
+	return &problem.Error{Kind: problem.TooLarge, Field: field,
+		Message: fmt.Sprintf("%s is larger than the limit of %d bytes", strings.TrimPrefix(field, "body."), limit)}
+}
+
+func unprocessable(field, format string, args ...any) error {
+	return &problem.Error{Kind: problem.Unprocessable, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+func unavailable(retry time.Duration, cause error, format string, args ...any) error {
+	return &problem.Error{Kind: problem.Unavailable, RetryAfter: retry, Err: cause, Message: fmt.Sprintf(format, args...)}
+}
+
+// writeProblem writes p outside huma (router fallbacks, panics).
+func writeProblem(w http.ResponseWriter, p *problemDoc) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// recoverer answers 500 instead of dropping the connection when a handler panics.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.LogAttrs(r.Context(), slog.LevelError, "handler panic", slog.String("path", r.URL.Path), slog.Any("panic", v))
+				writeProblem(w, newProblem(http.StatusInternalServerError, "internal error"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,181 @@
+// Executions: read one execution, list a session's executions, and the run endpoints' shapes.
+package api
+
+import (
+	"context"
+)
+
+type executionPath struct {
+	ID string `path:"id" doc:"Execution id"`
+}
+
+type executionOutput struct {
+	Body executionView
+}
+
+type listExecutionsInput struct {
+	ID     string `path:"id" doc:"Session id"`
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Page size"`
+	Cursor string `query:"cursor" maxLength:"256" doc:"next_cursor of the previous page"`
+}
+
+type listExecutionsOutput struct {
+	Body struct {
+		Executions []executionSummary `json:"executions"`
+		NextCursor *string            `json:"next_cursor" doc:"Cursor of the next page; null on the last page"`
+	}
+}
+
+// RunLimits are the run limits a request may set; absent ones take the language's defaults.
+// Exported only so that request bodies can embed it (huma skips unexported embedded fields).
+type RunLimits struct {
+	TimeLimitMS      *int `json:"time_limit_ms,omitempty" minimum:"1" doc:"Wall-clock limit"`
+	MemoryLimitMB    *int `json:"memory_limit_mb,omitempty" minimum:"1"`
+	MaxProcesses     *int `json:"max_processes,omitempty" minimum:"1"`
+	OutputLimitBytes *int `json:"output_limit_bytes,omitempty" minimum:"1" doc:"Cap on stdout+stderr"`
+}
+
+type runInput struct {
+	ID             string `path:"id" doc:"Session id"`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Repeating a request with the same key returns the same execution"`
+	Body           *runBody
+}
+
+type runBody struct {
+	Stdin *string  `json:"stdin,omitempty"`
+	Args  []string `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	RunLimits
+}
+
+type runOutput struct {
+	Location string `header:"Location"`
+	Body     struct {
+		ExecutionID string `json:"execution_id"`
+		Status      string `json:"status" example:"QUEUED"`
+	}
+}
+
+type submitInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Repeating a request with the same key returns the same execution"`
+	Body           submitBody
+}
+
+// submitBody is the run request of the original design document, aliases included.
+type submitBody struct {
+	SessionID    *string  `json:"session_id,omitempty" maxLength:"64"`
+	SessionIDCC  *string  `json:"sessionId,omitempty" maxLength:"64" doc:"Alias of session_id"`
+	Language     *string  `json:"language,omitempty" maxLength:"64" doc:"Default: the session's language"`
+	Code         *string  `json:"code,omitempty" doc:"Saved to the session, then run; default: the session's code"`
+	SourceCode   *string  `json:"source_code,omitempty" doc:"Alias of code"`
+	SourceCodeCC *string  `json:"sourceCode,omitempty" doc:"Alias of code"`
+	Stdin        *string  `json:"stdin,omitempty"`
+	Args         []string `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	RunLimits
+}
+
+type submitOutput struct {
+	Location string `header:"Location"`
+	Body     struct {
+		ExecutionID   string `json:"execution_id"`
+		ExecutionIDCC string `json:"executionId" doc:"Same as execution_id"`
+		Status        string `json:"status" example:"QUEUED"`
+	}
+}
+
+func (s *server) getExecution(ctx context.Context, in *executionPath) (*executionOutput, error) {
+	if err := checkID("path.id", "execution", in.ID); err != nil {
+		return nil, err
+	}
+	e, err := s.deps.Store.GetExecution(ctx, in.ID)
+	if err != nil {
+		return nil, atPath(err)
+	}
+	return &executionOutput{Body: viewExecution(e)}, nil
+}
+
+// listExecutions pages through a session's executions, newest first.
+func (s *server) listExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
+	if err := checkID("path.id", "session", in.ID); err != nil {
+		return nil, err
+	}
+	if _, err := s.deps.Store.GetSession(ctx, in.ID); err != nil {
+		return nil, atPath(err)
+	}
+	page, next, err := s.deps.Store.ListExecutions(ctx, in.ID, in.Limit, in.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	out := &listExecutionsOutput{}
+	out.Body.Executions = make([]executionSummary, 0, len(page))
+	for _, e := range page {
+		out.Body.Executions = append(out.Body.Executions, summarize(e))
+	}
+	out.Body.NextCursor = nonEmpty(next)
+	return out, nil
+}
+
+func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, error) {
+	var b runBody
+	if in.Body != nil {
+		b = *in.Body
+	}
+	if err := checkID("path.id", "session", in.ID); err != nil {
+		return nil, err
+	}
+	sess, err := s.deps.Store.GetSession(ctx, in.ID)
+	if err != nil {
+		return nil, atPath(err)
+	}
+	e, err := s.submit(ctx, runRequest{
+		Endpoint: "run", SessionID: in.ID, Language: sess.Language, Code: sess.SourceCode,
+		Stdin: b.Stdin, Args: b.Args, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
+		languageField: "session.language",
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &runOutput{Location: "/executions/" + e.ID}
+	out.Body.ExecutionID, out.Body.Status = e.ID, string(e.Status)
+	return out, nil
+}
+
+// submitExecution saves the code to the session, then queues a run of it.
+func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitOutput, error) {
+	b := in.Body
+	sid, err := resolveAlias(alias{"session_id", b.SessionID}, alias{"sessionId", b.SessionIDCC})
+	if err != nil {
+		return nil, err
+	}
+	if sid == nil {
+		return nil, unprocessable("body.session_id", "session_id is required")
+	}
+	if err := checkID("body.session_id", "session", *sid); err != nil {
+		return nil, err
+	}
+	code, err := s.resolveCode("code", alias{"code", b.Code}, alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC})
+	if err != nil {
+		return nil, err
+	}
+	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Args: b.Args, Limits: b.RunLimits,
+		IdempotencyKey: in.IdempotencyKey, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
+	if code == nil || b.Language == nil {
+		sess, err := s.deps.Store.GetSession(ctx, *sid)
+		if err != nil {
+			return nil, err
+		}
+		req.Language, req.Code = sess.Language, sess.SourceCode
+	}
+	if b.Language != nil {
+		req.Language, req.SaveCode = *b.Language, true
+	}
+	if code != nil {
+		req.Code, req.SaveCode = *code, true
+	}
+	e, err := s.submit(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := &submitOutput{Location: "/executions/" + e.ID}
+	out.Body.ExecutionID, out.Body.ExecutionIDCC, out.Body.Status = e.ID, e.ID, string(e.Status)
+	return out, nil
+}

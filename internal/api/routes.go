@@ -1,0 +1,110 @@
+// Routes: the whole HTTP surface of livecode in one place.
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+
+	"livecode/internal/api/swaggerui"
+)
+
+// routes registers every endpoint of an `api` or `serve` process.
+func (s *server) routes(mux *http.ServeMux) {
+	api := s.humaAPI(mux, "/openapi")
+	const sessions, tag = "/code-sessions", "sessions"
+
+	register(s, api, huma.Operation{OperationID: "create-session", Method: http.MethodPost, Path: sessions,
+		Summary: "Create a code session", Tags: []string{tag}, DefaultStatus: http.StatusCreated,
+		Errors: []int{400, 413, 422}}, s.createSession)
+	register(s, api, huma.Operation{OperationID: "get-session", Method: http.MethodGet, Path: sessions + "/{id}",
+		Summary: "Get a session and its latest execution", Tags: []string{tag}, Errors: []int{404}}, s.getSession)
+	register(s, api, huma.Operation{OperationID: "autosave-session", Method: http.MethodPatch, Path: sessions + "/{id}",
+		Summary: "Autosave a session's code or language", Tags: []string{tag},
+		Errors: []int{400, 404, 409, 413, 422}}, s.patchSession)
+	register(s, api, huma.Operation{OperationID: "close-session", Method: http.MethodDelete, Path: sessions + "/{id}",
+		Summary: "Close a session; later edits and runs get 409", Tags: []string{tag}, Errors: []int{404}}, s.closeSession)
+	register(s, api, huma.Operation{OperationID: "run-session", Method: http.MethodPost, Path: sessions + "/{id}/run",
+		Summary: "Queue a run of the session's current code", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
+		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.runSession)
+	register(s, api, huma.Operation{OperationID: "list-session-executions", Method: http.MethodGet, Path: sessions + "/{id}/executions",
+		Summary: "List a session's executions, newest first", Tags: []string{"executions"}, Errors: []int{400, 404}}, s.listExecutions)
+
+	register(s, api, huma.Operation{OperationID: "submit-execution", Method: http.MethodPost, Path: "/executions",
+		Summary: "Save code to a session and queue a run of it", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
+		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.submitExecution)
+	register(s, api, huma.Operation{OperationID: "get-execution", Method: http.MethodGet, Path: "/executions/{id}",
+		Summary: "Get an execution and its result", Tags: []string{"executions"}, Errors: []int{404}}, s.getExecution)
+	register(s, api, huma.Operation{OperationID: "list-languages", Method: http.MethodGet, Path: "/languages",
+		Summary: "List languages", Tags: []string{"languages"}}, s.listLanguages)
+
+	s.registerHealth(api)
+
+	if s.cfg.AdminToken != "" {
+		security := []map[string][]string{{"bearer": {}}}
+		register(s, api, huma.Operation{OperationID: "list-dead-jobs", Method: http.MethodGet, Path: "/admin/jobs/dead",
+			Summary: "List jobs that failed for good", Tags: []string{"admin"}, Security: security,
+			Errors: []int{401, 503}}, s.deadJobs)
+		register(s, api, huma.Operation{OperationID: "requeue-dead-job", Method: http.MethodPost, Path: "/admin/jobs/{id}/requeue",
+			Summary: "Move a dead job back to the queue", Tags: []string{"admin"}, Security: security,
+			Errors: []int{401, 404, 503}}, s.requeueJob)
+	}
+
+	ui := swaggerui.Handler("/api")
+	mux.Handle("GET /api", ui)
+	mux.Handle("GET /api/", ui)
+	s.extraRoutes(mux)
+}
+
+// healthRoutes registers the only endpoints of a `worker` process.
+func (s *server) healthRoutes(mux *http.ServeMux) {
+	s.registerHealth(s.humaAPI(mux, ""))
+	s.extraRoutes(mux)
+}
+
+func (s *server) registerHealth(api huma.API) {
+	register(s, api, huma.Operation{OperationID: "healthz", Method: http.MethodGet, Path: "/healthz",
+		Summary: "Liveness", Tags: []string{"health"}}, s.healthz)
+	register(s, api, huma.Operation{OperationID: "readyz", Method: http.MethodGet, Path: "/readyz",
+		Summary: "Readiness: database and queue reachable", Tags: []string{"health"}, Errors: []int{503}}, s.readyz)
+}
+
+// extraRoutes adds /metrics and answers unknown paths with a problem document.
+func (s *server) extraRoutes(mux *http.ServeMux) {
+	if s.deps.Metrics != nil {
+		mux.Handle("GET /metrics", s.deps.Metrics)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, newProblem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
+	})
+}
+
+// humaAPI creates the huma API on mux; openAPIPath "" serves no OpenAPI document.
+func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
+	c := huma.DefaultConfig("livecode", s.cfg.Version)
+	c.Info.Description = "Runs untrusted code for live coding sessions. Errors are RFC 9457 problem documents."
+	c.OpenAPIPath = openAPIPath
+	c.DocsPath = ""    // the embedded Swagger UI at /api replaces huma's CDN-loaded docs
+	c.SchemasPath = "" // no $schema links in responses
+	c.CreateHooks = nil
+	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		"bearer": {Type: "http", Scheme: "bearer", Description: "ADMIN_TOKEN"},
+	}
+	return humago.New(mux, c)
+}
+
+// register adds an operation whose errors all pass through toHTTP, with the body limit applied.
+func register[I, O any](s *server, api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	// huma refuses a body that reaches MaxBodyBytes; +1 lets one of exactly MaxBodyBytes through.
+	op.MaxBodyBytes = int64(s.cfg.MaxBodyBytes) + 1
+	name := op.OperationID
+	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, s.toHTTP(ctx, name, err)
+		}
+		return out, nil
+	})
+}

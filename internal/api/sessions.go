@@ -1,0 +1,173 @@
+// Sessions: create, read, autosave and close code sessions.
+package api
+
+import (
+	"context"
+
+	"livecode/internal/problem"
+	"livecode/internal/session"
+	"livecode/internal/store"
+)
+
+// defaultLanguage is the language of a session created without one.
+const defaultLanguage = "python"
+
+type sessionPath struct {
+	ID string `path:"id" doc:"Session id"`
+}
+
+type createSessionInput struct {
+	Body *createSessionBody
+}
+
+type createSessionBody struct {
+	Language     *string `json:"language,omitempty" maxLength:"64" doc:"Language id; default python"`
+	SourceCode   *string `json:"source_code,omitempty" doc:"Initial code"`
+	SourceCodeCC *string `json:"sourceCode,omitempty" doc:"Alias of source_code"`
+	TemplateCode *string `json:"template_code,omitempty" doc:"Alias of source_code"`
+}
+
+type sessionOutput struct {
+	Location string `header:"Location"`
+	Body     sessionView
+}
+
+type patchSessionInput struct {
+	ID   string `path:"id" doc:"Session id"`
+	Body patchSessionBody
+}
+
+type patchSessionBody struct {
+	Language     *string `json:"language,omitempty" maxLength:"64" doc:"Language id"`
+	SourceCode   *string `json:"source_code,omitempty" doc:"The session's code"`
+	SourceCodeCC *string `json:"sourceCode,omitempty" doc:"Alias of source_code"`
+	Code         *string `json:"code,omitempty" doc:"Alias of source_code"`
+}
+
+type savedOutput struct {
+	Body sessionSaved
+}
+
+type getSessionOutput struct {
+	Body sessionView
+}
+
+func (s *server) createSession(ctx context.Context, in *createSessionInput) (*sessionOutput, error) {
+	var b createSessionBody
+	if in.Body != nil {
+		b = *in.Body
+	}
+	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
+		alias{"template_code", b.TemplateCode})
+	if err != nil {
+		return nil, err
+	}
+	lang := defaultLanguage
+	if b.Language != nil {
+		lang = *b.Language
+	}
+	if _, err := s.language("language", lang); err != nil {
+		return nil, err
+	}
+	now := s.deps.Now()
+	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, CreatedAt: now, UpdatedAt: now}
+	if code != nil {
+		sess.SourceCode = *code
+	}
+	if err := s.deps.Store.CreateSession(ctx, sess); err != nil {
+		return nil, err
+	}
+	return &sessionOutput{Location: "/code-sessions/" + sess.ID, Body: viewSession(sess)}, nil
+}
+
+func (s *server) getSession(ctx context.Context, in *sessionPath) (*getSessionOutput, error) {
+	if err := checkID("path.id", "session", in.ID); err != nil {
+		return nil, err
+	}
+	sess, err := s.deps.Store.GetSession(ctx, in.ID)
+	if err != nil {
+		return nil, atPath(err)
+	}
+	v := viewSession(sess)
+	latest, err := s.deps.Store.LatestExecution(ctx, in.ID)
+	switch {
+	case err == nil:
+		sum := summarize(latest)
+		v.LatestExecution = &sum
+	case problem.KindOf(err) != problem.NotFound:
+		return nil, err
+	}
+	return &getSessionOutput{Body: v}, nil
+}
+
+// patchSession is the autosave: one store update, never the queue.
+func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*savedOutput, error) {
+	if err := checkID("path.id", "session", in.ID); err != nil {
+		return nil, err
+	}
+	b := in.Body
+	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
+		alias{"code", b.Code})
+	if err != nil {
+		return nil, err
+	}
+	if b.Language != nil {
+		if _, err := s.language("language", *b.Language); err != nil {
+			return nil, err
+		}
+	}
+	sess, err := s.deps.Store.UpdateSession(ctx, in.ID, store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now()})
+	if err != nil {
+		return nil, atPath(err)
+	}
+	return &savedOutput{Body: viewSaved(sess)}, nil
+}
+
+func (s *server) closeSession(ctx context.Context, in *sessionPath) (*savedOutput, error) {
+	if err := checkID("path.id", "session", in.ID); err != nil {
+		return nil, err
+	}
+	sess, err := s.deps.Store.CloseSession(ctx, in.ID, s.deps.Now())
+	if err != nil {
+		return nil, atPath(err)
+	}
+	return &savedOutput{Body: viewSaved(sess)}, nil
+}
+
+// alias is one of the names a client may give a field.
+type alias struct {
+	name  string
+	value *string
+}
+
+// resolveAlias returns the value given under any of the names; nil if none. Two names with
+// different values are a 400 naming the second.
+func resolveAlias(names ...alias) (*string, error) {
+	var got *alias
+	for i := range names {
+		a := &names[i]
+		if a.value == nil {
+			continue
+		}
+		if got != nil && *got.value != *a.value {
+			return nil, invalidField("body."+a.name, "%s and %s are aliases but have different values", got.name, a.name)
+		}
+		got = a
+	}
+	if got == nil {
+		return nil, nil
+	}
+	return got.value, nil
+}
+
+// resolveCode resolves the aliases of a code field and checks its size.
+func (s *server) resolveCode(field string, names ...alias) (*string, error) {
+	code, err := resolveAlias(names...)
+	if err != nil || code == nil {
+		return nil, err
+	}
+	if len(*code) > s.cfg.MaxCodeBytes {
+		return nil, tooLarge("body."+field, s.cfg.MaxCodeBytes)
+	}
+	return code, nil
+}
