@@ -38,8 +38,13 @@ deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 	@test -x /usr/bin/node || ($(APT) nodejs)
 
 toolchains: deps ## install every language toolchain Debian and npm provide
-	$(APT) gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4 nodejs npm
-	command -v tsc >/dev/null || npm install -g typescript@5
+	@missing=; for p in gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4; do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; apt-get update -qq && $(APT) $$missing; fi
+	@command -v npm >/dev/null || $(APT) npm
+	@test -f /usr/lib/node_modules/typescript/package.json -a -d /usr/lib/node_modules/@types/node || \
+		npm install -g --prefix /usr --no-fund --no-audit typescript@5.9.3 @types/node@20
 
 clean: ## remove build output
 	rm -rf bin
