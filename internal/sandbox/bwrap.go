@@ -43,7 +43,7 @@ func mountArgs(paths []string) []string {
 }
 
 // bwrapArgs is the full bubblewrap argv (argv[0] included) running argv in the work dir.
-// The seccomp program is read from descriptor 3.
+// The seccomp program, the info and the block descriptors are seccompFD, infoFD and blockFD.
 func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string) []string {
 	args := []string{
 		"bwrap",
@@ -63,7 +63,9 @@ func bwrapArgs(static []string, lang []string, dir string, env []string, argv []
 		"--bind", filepath.Join(dir, "work"), "/work",
 		"--bind", filepath.Join(dir, "tmp"), "/tmp",
 		"--chdir", "/work",
-		"--seccomp", strconv.Itoa(3),
+		"--seccomp", strconv.Itoa(seccompFD),
+		"--info-fd", strconv.Itoa(infoFD),
+		"--block-fd", strconv.Itoa(blockFD),
 		"--",
 	)
 	return append(args, argv...)

@@ -2,6 +2,7 @@
 package sandbox
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -42,6 +43,8 @@ type runCgroup interface {
 // cgroupDriver creates run cgroups on one kind of host.
 type cgroupDriver interface {
 	create(name string, l cgroupLimits) (runCgroup, error)
+	// sweep removes the run cgroups of processes that are gone and reports how many.
+	sweep() (int, error)
 }
 
 // newCgroupDriver picks the v1 driver on legacy and hybrid hosts (the controllers are v1 there) and
@@ -85,6 +88,21 @@ func killLoop(list func() ([]int, error), freeze, thaw func() error) error {
 			_ = thaw()
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// rmdirCgroup removes an empty cgroup directory. A task that has just exited can keep it busy
+// for a moment, so EBUSY is retried briefly; a missing directory is not an error.
+func rmdirCgroup(dir string) error {
+	for i := 0; ; i++ {
+		err := unix.Rmdir(dir)
+		switch {
+		case err == nil || errors.Is(err, unix.ENOENT):
+			return nil
+		case !errors.Is(err, unix.EBUSY) || i == 100:
+			return fmt.Errorf("sandbox: remove cgroup %s: %w", dir, err)
+		}
+		time.Sleep(time.Duration(i+1) * 100 * time.Microsecond)
 	}
 }
 

@@ -28,17 +28,19 @@ func (d *cgroupV2) create(name string, l cgroupLimits) (runCgroup, error) {
 		quota := int64(l.cpus * float64(period))
 		res.CPU = &cgroup2.CPU{Max: cgroup2.NewCPUMax(&quota, &period)}
 	}
-	m, err := cgroup2.NewManager(cgroupV2Root, group, res)
-	if err != nil {
+	if _, err := cgroup2.NewManager(cgroupV2Root, group, res); err != nil {
 		return nil, err
 	}
-	return &runCgroupV2{m: m, dir: filepath.Join(cgroupV2Root, group)}, nil
+	return &runCgroupV2{dir: filepath.Join(cgroupV2Root, group)}, nil
 }
 
-type runCgroupV2 struct {
-	m   *cgroup2.Manager
-	dir string
+func (d *cgroupV2) sweep() (int, error) {
+	return sweepCgroups(filepath.Join(cgroupV2Root, d.parent), func(name string) runCgroup {
+		return &runCgroupV2{dir: filepath.Join(cgroupV2Root, d.parent, name)}
+	})
 }
+
+type runCgroupV2 struct{ dir string }
 
 func (c *runCgroupV2) procFiles() []string { return []string{filepath.Join(c.dir, "cgroup.procs")} }
 
@@ -49,11 +51,10 @@ func (c *runCgroupV2) empty() bool {
 	return err == nil && len(pids) == 0
 }
 
-// kill uses cgroup.kill (Linux 5.14+), which the library falls back from to a freeze-and-kill loop.
+// kill uses cgroup.kill (Linux 5.14+) when the kernel has it, then SIGKILLs whatever is
+// still listed until the cgroup is empty.
 func (c *runCgroupV2) kill() error {
-	if err := c.m.Kill(); err != nil {
-		return err
-	}
+	_ = writeFile(filepath.Join(c.dir, "cgroup.kill"), []byte("1"))
 	return killLoop(c.list, nil, nil)
 }
 
@@ -73,4 +74,4 @@ func (c *runCgroupV2) usage() (cgroupUsage, error) {
 	return u, nil
 }
 
-func (c *runCgroupV2) remove() error { return c.m.Delete() }
+func (c *runCgroupV2) remove() error { return rmdirCgroup(c.dir) }

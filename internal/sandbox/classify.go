@@ -13,8 +13,11 @@ import (
 // explains the end best: output, memory, processes, wall clock, CPU, file size; then how the
 // program itself ended.
 //
-// bubblewrap reports a death by signal N as exit status 128+N, like a shell, so a program that
-// calls exit(128+N) for a valid signal N is reported as killed by that signal.
+// bubblewrap (and runsc) report a death by signal N as exit status 128+N, like a shell: the
+// process that reaps the program is bubblewrap's pid 1 inside the sandbox, which passes on only
+// that number. So a program that calls exit(128+N) for a valid signal N (129-192) is reported as
+// killed by that signal. Telling them apart would need a reaper of ours inside the sandbox: one
+// more exec per run.
 func (s *Sandbox) classify(o stepOutcome, l execution.Limits) execution.Result {
 	r := execution.Result{
 		Stdout:          o.stdout,

@@ -16,7 +16,6 @@ type Config struct {
 	Level        string // "bwrap" (default) or "gvisor"
 	BwrapPath    string // default /usr/bin/bwrap
 	RunscPath    string // default /usr/bin/runsc
-	Self         string // our own binary, re-executed as the sandbox init; default os.Executable()
 	UIDBase      int    // runs use uid and gid UIDBase+slot; default 60000
 	Slots        int    // concurrent runs; Run waits for a free slot; default 16
 	WorkRoot     string // host dir holding the per-run tmpfs mounts; default $TMPDIR/livecode-sandbox
@@ -54,13 +53,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.RunscPath == "" {
 		c.RunscPath = "/usr/bin/runsc"
-	}
-	if c.Self == "" {
-		self, err := os.Executable()
-		if err != nil {
-			return c, fmt.Errorf("sandbox: own executable: %w", err)
-		}
-		c.Self = self
 	}
 	def(&c.UIDBase, 60000)
 	def(&c.Slots, 16)

@@ -1,47 +1,102 @@
-// Overhead measurement: medians of a trivial program bare, under plain bubblewrap and in the
-// full sandbox, run alternately so that load on the host affects all three alike.
+// Overhead measurement: medians of trivial programs run bare, under plain bubblewrap and in
+// the full sandbox, run alternately so that load on the host affects all of them alike.
 package sandbox_test
 
 import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
 	"livecode/internal/execution"
+	"livecode/internal/language"
 	"livecode/internal/sandbox"
 )
 
 func TestOverhead(t *testing.T) {
 	if os.Getenv("SANDBOX_OVERHEAD") == "" {
-		t.Skip("set SANDBOX_OVERHEAD=1 to measure")
+		t.Skip("set SANDBOX_OVERHEAD=1 to measure (SANDBOX_OVERHEAD_N runs each, default 100)")
 	}
-	b := setup(t, sandbox.Config{})
-	l, _ := b.langs.Lookup("python")
-	spec := sandbox.Spec{Language: l, Files: []execution.File{{Content: "pass"}}}
+	n, _ := strconv.Atoi(os.Getenv("SANDBOX_OVERHEAD_N"))
+	if n <= 0 {
+		n = 100
+	}
+	const uid = 69000
+	b := setup(t, sandbox.Config{UIDBase: uid, Slots: 1, Level: os.Getenv("SANDBOX")})
+	py, _ := b.langs.Lookup("python")
+	bin := trivialBinary(t)
+	native := language.Language{ID: "native", SourceFile: "unused", Run: []string{bin}, Mounts: []string{filepath.Dir(bin)}}
 	bw := []string{"--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
 		"--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
 		"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "/usr/bin/python3", "-c", "pass"}
-	var bare, plain, full []time.Duration
-	for range 60 {
-		s := time.Now()
-		if err := exec.Command("/usr/bin/python3", "-c", "pass").Run(); err != nil {
-			t.Fatal(err)
-		}
-		bare = append(bare, time.Since(s))
-		s = time.Now()
-		if out, err := exec.Command("/usr/bin/bwrap", bw...).CombinedOutput(); err != nil {
-			t.Fatal(err, string(out))
-		}
-		plain = append(plain, time.Since(s))
-		s = time.Now()
-		if res, err := b.sb.Run(context.Background(), spec); err != nil || res.Status != execution.StatusCompleted {
-			t.Fatal(err, res)
-		}
-		full = append(full, time.Since(s))
+	asUID := &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid + 1, Gid: uid + 1, Groups: []uint32{}}} // not the slot's uid
+	cases := []struct {
+		name string
+		run  func() error
+	}{
+		{"python bare", func() error { return exec.Command("/usr/bin/python3", "-c", "pass").Run() }},
+		{"python plain bwrap", func() error {
+			c := exec.Command("/usr/bin/bwrap", bw...)
+			c.SysProcAttr = asUID
+			return c.Run()
+		}},
+		{"python sandbox", func() error { return sandboxRun(b.sb, py, "pass") }},
+		{"binary bare", func() error { return exec.Command(bin).Run() }},
+		{"binary sandbox", func() error { return sandboxRun(b.sb, native, "") }},
 	}
-	med := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
-	t.Logf("median bare %v, plain bwrap %v, sandbox %v", med(bare), med(plain), med(full))
+	times := make([][]time.Duration, len(cases))
+	for range n {
+		for i, c := range cases {
+			s := time.Now()
+			if err := c.run(); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			times[i] = append(times[i], time.Since(s))
+		}
+	}
+	med := make([]time.Duration, len(cases))
+	for i, c := range cases {
+		slices.Sort(times[i])
+		med[i] = times[i][n/2]
+		t.Logf("%-20s median %8.2f ms", c.name, float64(med[i].Microseconds())/1000)
+	}
+	t.Logf("added by the sandbox: python %.2f ms, binary %.2f ms; by plain bubblewrap: python %.2f ms",
+		float64((med[2]-med[0]).Microseconds())/1000, float64((med[4]-med[3]).Microseconds())/1000,
+		float64((med[1]-med[0]).Microseconds())/1000)
+}
+
+func sandboxRun(sb *sandbox.Sandbox, l language.Language, code string) error {
+	res, err := sb.Run(context.Background(), sandbox.Spec{Language: l, Files: []execution.File{{Content: code}}})
+	if err == nil && res.Status != execution.StatusCompleted {
+		return &exec.ExitError{}
+	}
+	return err
+}
+
+// trivialBinary compiles a C program that returns at once into a directory the sandbox uids
+// can read, outside /tmp (the sandbox's own /tmp hides the host's).
+func trivialBinary(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("/var/tmp", "livecode-overhead-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, "main.c")
+	if err := os.WriteFile(src, []byte("int main(void) { return 0; }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "prog")
+	if out, err := exec.Command("/usr/bin/gcc", "-O2", "-o", bin, src).CombinedOutput(); err != nil {
+		t.Fatalf("gcc: %v: %s", err, out)
+	}
+	return bin
 }

@@ -12,7 +12,7 @@ import (
 	"livecode/internal/execution"
 )
 
-// Sandbox runs programs under bubblewrap, each in its own cgroup, tmpfs and uid.
+// Sandbox runs programs under bubblewrap (or gVisor's runsc), each in its own cgroup, tmpfs and uid.
 // It is safe for concurrent use by up to Config.Slots runs; more wait for a slot.
 type Sandbox struct {
 	cfg     Config
@@ -23,21 +23,17 @@ type Sandbox struct {
 	seq     atomic.Uint64
 }
 
-// New checks the host and prepares a Sandbox. It returns an error when bubblewrap or our own
-// binary is missing, the level is unsupported, the cgroup controllers are not usable or the
-// work root cannot be created.
+// New checks the host, removes what runs of a crashed earlier process left behind and prepares
+// a Sandbox. It returns an error when the level is unknown, bubblewrap (level bwrap) or runsc
+// (level gvisor) is missing, the cgroup controllers are not usable or the work root cannot be
+// created.
 func New(cfg Config) (*Sandbox, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Level != "bwrap" {
-		return nil, fmt.Errorf("sandbox: level %q is not supported yet", cfg.Level)
-	}
-	for _, p := range []string{cfg.BwrapPath, cfg.Self} {
-		if _, err := os.Stat(p); err != nil {
-			return nil, fmt.Errorf("sandbox: %w", err)
-		}
+	if _, err := os.Stat(cfg.BwrapPath); err != nil && cfg.Level == "bwrap" {
+		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	if os.Geteuid() != 0 {
 		return nil, errors.New("sandbox: must run as root to create cgroups and switch uids")
@@ -62,6 +58,12 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
 		return nil, fmt.Errorf("sandbox: work root: %w", err)
 	}
+	if cfg.Level == "gvisor" {
+		if err := gvisorCheck(cfg); err != nil {
+			return nil, err
+		}
+	}
+	sweepLeftovers(cfg, driver)
 	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: mountArgs(hostPaths()), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
@@ -106,8 +108,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		return execution.Result{}, err
 	}
 	env := append(sandboxEnv(), lang.Env...)
-	langMounts := mountArgs(lang.Mounts)
-	job := step{uid: uid, dir: wd.path, env: env, mounts: langMounts}
+	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts}
 
 	var res execution.Result
 	if lang.Compiles() {

@@ -1,4 +1,11 @@
-// Package sandbox runs one untrusted program in fresh namespaces under cgroup, rlimit and seccomp limits.
+// Package sandbox runs one untrusted program in fresh namespaces under cgroup, rlimit and seccomp
+// limits: under bubblewrap by default, or under gVisor's runsc (level "gvisor").
+//
+// A run: a fresh tmpfs work dir on the host holds the program's files; bubblewrap starts as the
+// slot's uid and is held (--block-fd) while the host makes the run's cgroup, moves bubblewrap's
+// processes into it and sets the rlimits of its child; released, the child applies the seccomp
+// filter and execs the program. When the run ends, everything left in the cgroup is killed, the
+// cgroup removed and the tmpfs detached. New sweeps what a crashed earlier process left behind.
 package sandbox
 
 import (

@@ -1,9 +1,8 @@
-// One invocation of the jail: cgroup, init re-exec, bubblewrap, output collection, limits, teardown.
+// One invocation of the jail: bubblewrap, its cgroup and rlimits, output collection, limits, teardown.
 package sandbox
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,16 +25,18 @@ type step struct {
 	uid    int
 	dir    string
 	env    []string
-	mounts []string
+	mounts []string // bubblewrap arguments of langMounts
 	argv   []string
 	limits execution.Limits
 	stdin  io.Reader
 	live   func(Stream, []byte)
+
+	langMounts []string // the language's extra read-only host paths
 }
 
 // stepOutcome is what the host observed of one step.
 type stepOutcome struct {
-	status                 syscall.WaitStatus // of bubblewrap
+	status                 syscall.WaitStatus // of bubblewrap or runsc, which report the program's
 	wall                   time.Duration
 	usage                  cgroupUsage
 	stdout, stderr, output string
@@ -44,49 +45,8 @@ type stepOutcome struct {
 }
 
 func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error) {
-	cg, err := s.cgroups.create(j.name, cgroupLimits{
-		memoryBytes: int64(j.limits.MemoryLimitMB) << 20,
-		pids:        int64(j.limits.MaxProcesses) + 3, // bubblewrap's own two processes and the init
-		cpus:        s.cfg.CPUs,
-	})
-	if err != nil {
-		return out, fmt.Errorf("sandbox: create cgroup: %w", err)
-	}
-	defer func() {
-		// Nothing of the run may survive it: kill what is left, then remove the cgroup.
-		if !cg.empty() {
-			err = errors.Join(err, cg.kill())
-		}
-		if rerr := cg.remove(); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("sandbox: remove cgroup: %w", rerr))
-		}
-	}()
-
-	spec, err := json.Marshal(initSpec{
-		Procs:   cg.procFiles(),
-		UID:     j.uid,
-		GID:     j.uid,
-		Rlimits: s.rlimits(j.limits),
-		Path:    s.cfg.BwrapPath,
-		Argv:    bwrapArgs(s.mounts, j.mounts, j.dir, j.env, j.argv),
-	})
-	if err != nil {
-		return out, fmt.Errorf("sandbox: encode init spec: %w", err)
-	}
 	var files pipes
 	defer files.closeAll()
-	seccompR, seccompW, err := files.pipe()
-	if err != nil {
-		return out, err
-	}
-	if _, err := seccompW.Write(s.seccomp); err != nil { // far below a pipe's capacity
-		return out, fmt.Errorf("sandbox: seccomp pipe: %w", err)
-	}
-	seccompW.Close()
-	initErrR, initErrW, err := files.pipe()
-	if err != nil {
-		return out, err
-	}
 	stdoutR, stdoutW, err := files.pipe()
 	if err != nil {
 		return out, err
@@ -96,12 +56,10 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		return out, err
 	}
 	cmd := &exec.Cmd{
-		Path:       s.cfg.Self,
-		Args:       []string{s.cfg.Self, InitArg, string(spec)},
-		Env:        []string{},
-		Stdout:     stdoutW,
-		Stderr:     stderrW,
-		ExtraFiles: []*os.File{seccompR, initErrW}, // descriptors 3 and 4
+		Env:         []string{"PATH=/usr/bin:/bin"},
+		Stdout:      stdoutW,
+		Stderr:      stderrW,
+		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
 	}
 	var stdinW *os.File
 	switch in := j.stdin.(type) {
@@ -115,32 +73,47 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 		cmd.Stdin = stdinR
 	}
-
+	limits := cgroupLimits{
+		memoryBytes: int64(j.limits.MemoryLimitMB) << 20,
+		pids:        int64(j.limits.MaxProcesses) + 3, // bubblewrap's monitor and its child (pid 1), one spare
+		cpus:        s.cfg.CPUs,
+	}
+	start := time.Now()
+	begin := s.startBwrap
+	if s.cfg.Level == "gvisor" {
+		begin = s.startRunsc
+	}
+	r, err := begin(cmd, j, &files, limits)
+	if err != nil {
+		if msg, _ := io.ReadAll(io.LimitReader(stderrR, 4096)); len(msg) > 0 {
+			err = fmt.Errorf("%w: %s", err, strings.TrimSpace(string(msg)))
+		}
+		return out, err
+	}
+	cg := r.cg
+	defer func() {
+		// Nothing of the run may survive it: kill what is left, then remove the cgroup.
+		if !cg.empty() {
+			err = errors.Join(err, cg.kill())
+		}
+		if rerr := cg.remove(); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("sandbox: remove cgroup: %w", rerr))
+		}
+		r.done()
+	}()
 	col := &collector{limit: j.limits.OutputLimitBytes, live: j.live}
 	var overOutput, timedOut, canceled atomic.Bool
 	col.onLimit = func() {
 		overOutput.Store(true)
 		_ = cg.kill()
 	}
-
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return out, fmt.Errorf("sandbox: start init: %w", err)
-	}
-	files.closeChildEnds(cmd)
-	// EOF with no data: the init reached bubblewrap. Anything else is the init's failure.
-	msg, _ := io.ReadAll(initErrR)
-	if len(msg) > 0 {
-		_ = cmd.Wait()
-		return out, fmt.Errorf("sandbox: %s", msg)
-	}
 	var readers sync.WaitGroup
+	files.forget(stdoutR, stderrR)
 	readers.Add(1)
 	go func() {
 		defer readers.Done()
 		col.drain(stdoutR, stderrR)
 	}()
-	files.forget(stdoutR, stderrR)
 	if stdinW != nil {
 		files.forget(stdinW)
 		go func() {
@@ -173,6 +146,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	out.status = cmd.ProcessState.Sys().(syscall.WaitStatus)
 	// Background processes die with the sandbox's pid namespace; kill stragglers so the
 	// pipes reach EOF.
+	r.await(100 * time.Millisecond)
 	if !cg.empty() {
 		if err := cg.kill(); err != nil {
 			return out, err
@@ -196,11 +170,11 @@ func bwrapFailed(o stepOutcome) bool {
 	return o.status.Exited() && o.status.ExitStatus() == 1 && strings.HasPrefix(o.stderr, "bwrap: ") && o.stdout == ""
 }
 
-// rlimits are set by the init before bubblewrap starts, so they bind the program from its
-// first instruction.
-func (s *Sandbox) rlimits(l execution.Limits) []initRlimit {
+// rlimits are set on bubblewrap's held child before it is released, so they bind the program
+// from its first instruction.
+func (s *Sandbox) rlimits(l execution.Limits) []rlimit {
 	cpu := uint64(l.TimeLimitMS+999)/1000 + 1 // a backstop: the wall-clock limit normally fires first
-	return []initRlimit{
+	return []rlimit{
 		{unix.RLIMIT_CPU, cpu},
 		{unix.RLIMIT_FSIZE, uint64(s.cfg.FileSizeBytes)},
 		{unix.RLIMIT_NOFILE, uint64(s.cfg.OpenFiles)},

@@ -1,0 +1,234 @@
+// Starting bubblewrap: the program is held at bubblewrap's --block-fd while the host puts the
+// sandbox's processes into the run's cgroup and sets their rlimits, then released.
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The descriptors bubblewrap inherits (ExtraFiles start at 3).
+const (
+	seccompFD = 3 // the seccomp program (--seccomp)
+	infoFD    = 4 // bubblewrap writes the sandbox child's pid here (--info-fd)
+	blockFD   = 5 // bubblewrap's child waits for a byte here before it execs (--block-fd)
+)
+
+// running is a started program, confined to its cgroup.
+type running struct {
+	cg    runCgroup
+	await func(d time.Duration) // waits, at most d, for the sandbox's processes to be gone
+	done  func()                // releases what the start took
+}
+
+// startBwrap starts cmd as bubblewrap running j, holds it while the cgroup is made (the two
+// overlap) and its processes confined, then releases it. On failure nothing of it is left.
+func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*running, error) {
+	seccompR, seccompW, err := files.pipe()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := seccompW.Write(s.seccomp); err != nil { // far below a pipe's capacity
+		return nil, fmt.Errorf("sandbox: seccomp pipe: %w", err)
+	}
+	seccompW.Close()
+	infoR, infoW, err := files.pipe()
+	if err != nil {
+		return nil, err
+	}
+	blockR, blockW, err := files.pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Path = s.cfg.BwrapPath
+	cmd.Args = bwrapArgs(s.mounts, j.mounts, j.dir, j.env, j.argv)
+	cmd.ExtraFiles = []*os.File{seccompR, infoW, blockR}
+	// bubblewrap sets no_new_privs itself before anything else.
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(j.uid), Gid: uint32(j.uid), Groups: []uint32{}}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("sandbox: start bubblewrap: %w", err)
+	}
+	files.closeChildEnds(cmd)
+	// files closes info and release last, after any abort.
+	l := &launch{cmd: cmd, info: infoR, release: blockW, pidfd: -1}
+	cg, err := s.cgroups.create(j.name, limits)
+	if err != nil {
+		l.abort()
+		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
+	}
+	pids, err := l.hold()
+	if err == nil {
+		err = confine(pids, cg.procFiles(), j.uid, s.rlimits(j.limits))
+	}
+	if err == nil {
+		err = l.start()
+	}
+	if err != nil {
+		l.abort()
+		l.close()
+		return nil, errors.Join(fmt.Errorf("sandbox: %w", err), cg.remove())
+	}
+	return &running{cg: cg, await: l.awaitSandbox, done: l.close}, nil
+}
+
+// bwrapInfo is what bubblewrap writes on --info-fd once its child exists.
+type bwrapInfo struct {
+	ChildPid int `json:"child-pid"`
+}
+
+// launch is the host's side of one started bubblewrap. It was started in its own process
+// group, which the held child shares until it calls setsid after its release.
+type launch struct {
+	cmd     *exec.Cmd
+	info    *os.File // read end of --info-fd
+	release *os.File // write end of --block-fd
+	pidfd   int      // of bubblewrap's child, pid 1 of the sandbox; -1 when not open
+}
+
+// hold reads the pid of bubblewrap's sandbox child. The child has dropped its privileges and
+// waits on --block-fd: nothing of the program has run yet. It returns an error when bubblewrap
+// exits before, which it does after writing the reason on stderr.
+func (l *launch) hold() ([]int, error) {
+	var info bwrapInfo
+	err := json.NewDecoder(io.LimitReader(l.info, 64<<10)).Decode(&info)
+	l.info.Close()
+	if err != nil || info.ChildPid <= 0 {
+		return nil, errors.New("bubblewrap exited during setup")
+	}
+	// The child is held, so the pid is still its own.
+	if l.pidfd, err = unix.PidfdOpen(info.ChildPid, 0); err != nil {
+		return nil, fmt.Errorf("pidfd_open: %w", err)
+	}
+	return []int{l.cmd.Process.Pid, info.ChildPid}, nil
+}
+
+// awaitSandbox waits, at most d, until the sandbox's pid 1 is dead. A pid namespace's init
+// only finishes exiting once every other process of the namespace is gone, so then the run's
+// cgroup is empty without any kill. bubblewrap's monitor, which Wait waited for, exits as soon
+// as the program does, a moment before.
+func (l *launch) awaitSandbox(d time.Duration) {
+	if l.pidfd < 0 {
+		return
+	}
+	fds := []unix.PollFd{{Fd: int32(l.pidfd), Events: unix.POLLIN}}
+	deadline := time.Now().Add(d)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		if _, err := unix.Poll(fds, int(left.Milliseconds())+1); err != unix.EINTR {
+			return
+		}
+	}
+}
+
+// close releases the pidfd.
+func (l *launch) close() {
+	if l.pidfd >= 0 {
+		unix.Close(l.pidfd)
+		l.pidfd = -1
+	}
+}
+
+// confine moves bubblewrap's processes into the cgroup and sets the rlimits of its child;
+// every process the program starts inherits both.
+func confine(pids []int, procFiles []string, uid int, rlimits []rlimit) error {
+	for _, pid := range pids {
+		b := []byte(strconv.Itoa(pid))
+		for _, f := range procFiles {
+			if err := writeFile(f, b); err != nil {
+				return fmt.Errorf("join cgroup: %w", err)
+			}
+		}
+	}
+	return setRlimits(uid, pids[len(pids)-1], rlimits)
+}
+
+// setRlimits sets the rlimits of pid, a process of uid (and gid uid). Hosts often deny root
+// CAP_SYS_RESOURCE (VMs, containers), without which prlimit only reaches processes whose ids
+// match the caller's real ids: one locked thread of ours takes uid and gid as its real ids for
+// the calls. Its effective ids stay root, so it keeps its capabilities and returns to root.
+// While it holds uid, processes of uid could signal it; the only ones are this slot's held
+// bubblewrap (no program code has run: it waits on --block-fd), since a slot's uid serves one
+// run at a time and the previous run's processes are dead.
+func setRlimits(uid, pid int, rlimits []rlimit) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		ok, err := prlimitAs(uid, pid, rlimits)
+		if ok {
+			runtime.UnlockOSThread()
+		} // else the thread, its credentials unknown, ends with this goroutine
+		errc <- err
+	}()
+	return <-errc
+}
+
+// prlimitAs runs on a locked thread. Credentials are per thread in Linux: the raw syscalls
+// change this thread's only (the syscall package would change every thread's). It reports
+// whether the thread is root again.
+func prlimitAs(uid, pid int, rlimits []rlimit) (bool, error) {
+	keep := ^uintptr(0) // -1: leave unchanged
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(uid), keep, keep); e != 0 {
+		return true, fmt.Errorf("setresgid: %w", e)
+	}
+	var err error
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(uid), keep, keep); e != 0 {
+		err = fmt.Errorf("setresuid: %w", e)
+	} else {
+		for _, r := range rlimits {
+			lim := unix.Rlimit{Cur: r.Limit, Max: r.Limit}
+			if err = unix.Prlimit(pid, r.Resource, &lim, nil); err != nil {
+				err = fmt.Errorf("prlimit %d: %w", r.Resource, err)
+				break
+			}
+		}
+	}
+	_, _, e1 := unix.RawSyscall(unix.SYS_SETRESUID, 0, keep, keep)
+	_, _, e2 := unix.RawSyscall(unix.SYS_SETRESGID, 0, keep, keep)
+	return e1 == 0 && e2 == 0, err
+}
+
+// start releases the held child: it applies the seccomp filter and execs the program.
+func (l *launch) start() error {
+	_, err := l.release.Write([]byte{1})
+	l.release.Close()
+	if err != nil {
+		return fmt.Errorf("release sandbox: %w", err)
+	}
+	return nil
+}
+
+// abort kills bubblewrap and its held child. It must precede closing release: the child
+// reads end of file as its release, and it has no parent-death signal yet.
+func (l *launch) abort() {
+	_ = unix.Kill(-l.cmd.Process.Pid, unix.SIGKILL)
+	_ = l.cmd.Wait()
+}
+
+// writeFile writes b to an existing file in one write, as cgroup control files require.
+func writeFile(path string, b []byte) error {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = unix.Write(fd, b)
+	return errors.Join(err, unix.Close(fd))
+}
+
+// rlimit is one resource limit set on the sandbox's processes.
+type rlimit struct {
+	Resource int
+	Limit    uint64
+}

@@ -1,0 +1,8 @@
+# attack: stops itself with SIGSTOP: the run must still end at the time limit
+# expect: TIMEOUT/time_limit
+# limits: time=1000
+# max-wall-ms: 2500
+import os, signal
+print("stopping", flush=True)
+os.kill(os.getpid(), signal.SIGSTOP)
+print("resumed")

@@ -1,0 +1,5 @@
+# attack: floods stdout as fast as possible
+# expect: FAILED/output_limit
+# limits: output=65536 time=5000
+# output-bytes: 65536
+yes flood
