@@ -178,6 +178,35 @@ func StartPostgres(ctx context.Context) (*PostgresServer, error) {
 	}
 }
 
+// Pause freezes the server and all its backends (SIGSTOP to its process group), as a hung
+// database or a network partition would look to clients; Resume thaws it.
+// Each backend runs in a session of its own, so they are found by parent pid.
+func (s *PostgresServer) Pause() { s.signalAll(syscall.SIGSTOP) }
+
+// Resume undoes Pause.
+func (s *PostgresServer) Resume() { s.signalAll(syscall.SIGCONT) }
+
+func (s *PostgresServer) signalAll(sig syscall.Signal) {
+	pid := s.cmd.Process.Pid
+	syscall.Kill(pid, sig)
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		child, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// Fields after the command name, which ends at the last ')': state, ppid, …
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			syscall.Kill(child, sig)
+		}
+	}
+}
+
 // Stop shuts the server down at once and removes its directory.
 func (s *PostgresServer) Stop() error {
 	if err := s.cmd.Process.Signal(syscall.SIGQUIT); err != nil && !errors.Is(err, os.ErrProcessDone) {

@@ -27,6 +27,8 @@ var errKeyRace = errors.New("idempotency key inserted concurrently")
 // request is retried and then finds the winner's execution.
 // Errors: NotFound, Conflict, RateLimited, Unprocessable as described on store.Store; Unavailable.
 func (s *Store) CreateExecution(ctx context.Context, n store.NewExecution) (execution.Execution, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	for attempt := 1; ; attempt++ {
 		e, created, err := s.createOnce(ctx, n)
 		if errors.Is(err, errKeyRace) && attempt < admitAttempts {
@@ -135,6 +137,8 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 
 // GetExecution returns an execution. Errors: NotFound; Unavailable.
 func (s *Store) GetExecution(ctx context.Context, id string) (execution.Execution, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.GetExecution(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return execution.Execution{}, store.ErrExecutionNotFound(id)
@@ -148,6 +152,8 @@ func (s *Store) GetExecution(ctx context.Context, id string) (execution.Executio
 // ListExecutions returns a page of a session's executions, newest first.
 // Errors: NotFound for an unknown session, Invalid for a malformed cursor; Unavailable.
 func (s *Store) ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	if limit <= 0 {
 		limit = store.DefaultPageSize
 	}
@@ -184,6 +190,8 @@ func (s *Store) ListExecutions(ctx context.Context, sessionID string, limit int,
 
 // LatestExecution returns the session's newest execution. Errors: NotFound if it has none; Unavailable.
 func (s *Store) LatestExecution(ctx context.Context, sessionID string) (execution.Execution, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.LatestExecution(ctx, sessionID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return execution.Execution{}, problem.New(problem.NotFound, "session %s has no execution", sessionID)

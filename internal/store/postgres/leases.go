@@ -17,6 +17,8 @@ import (
 // workerID in one conditional UPDATE; concurrent claimers re-check the condition on the row
 // they waited for, so exactly one wins. ok is false when nothing matched. Errors: Unavailable.
 func (s *Store) Claim(ctx context.Context, id, workerID string, now time.Time, lease time.Duration) (execution.Execution, bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.Claim(ctx, pgdb.ClaimParams{WorkerID: workerID, LeaseExpiresAt: tsp(now.Add(lease)),
 		Now: tsp(now), ID: id})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -32,6 +34,8 @@ func (s *Store) Claim(ctx context.Context, id, workerID string, now time.Time, l
 // RenewLease extends the lease of the holder (workerID, attempt); false if it lost it.
 // Errors: Unavailable.
 func (s *Store) RenewLease(ctx context.Context, id, workerID string, attempt int, now time.Time, lease time.Duration) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	n, err := s.q.RenewLease(ctx, pgdb.RenewLeaseParams{LeaseExpiresAt: tsp(now.Add(lease)), ID: id,
 		WorkerID: workerID, Attempts: int32(attempt)})
 	return n == 1, fail("renew lease", err)
@@ -40,6 +44,8 @@ func (s *Store) RenewLease(ctx context.Context, id, workerID string, attempt int
 // ReleaseLease expires the holder's lease at now so the execution can be claimed again.
 // Errors: Unavailable.
 func (s *Store) ReleaseLease(ctx context.Context, id, workerID string, attempt int, now time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	_, err := s.q.ReleaseLease(ctx, pgdb.ReleaseLeaseParams{Now: tsp(now), ID: id,
 		WorkerID: workerID, Attempts: int32(attempt)})
 	return fail("release lease", err)
@@ -48,6 +54,8 @@ func (s *Store) ReleaseLease(ctx context.Context, id, workerID string, attempt i
 // Finish stores the terminal result if (workerID, attempt) still holds the execution.
 // Errors: a non-terminal r.Status; Unavailable.
 func (s *Store) Finish(ctx context.Context, id, workerID string, attempt int, r execution.Result, now time.Time) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	if err := store.CheckFinish(r); err != nil {
 		return false, err
 	}
@@ -62,6 +70,8 @@ func (s *Store) Finish(ctx context.Context, id, workerID string, attempt int, r 
 // Abort ends a QUEUED or RUNNING execution with a terminal status; false if it was already
 // terminal or is unknown. Errors: a non-terminal status; Unavailable.
 func (s *Store) Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	if err := store.CheckAbort(status); err != nil {
 		return false, err
 	}
@@ -73,6 +83,8 @@ func (s *Store) Abort(ctx context.Context, id string, status execution.Status, r
 // Orphans lists executions QUEUED since before queuedBefore or RUNNING with an expired lease.
 // Errors: Unavailable.
 func (s *Store) Orphans(ctx context.Context, now, queuedBefore time.Time, limit int) ([]store.Orphan, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	if limit <= 0 {
 		limit = store.DefaultPageSize
 	}
@@ -89,6 +101,8 @@ func (s *Store) Orphans(ctx context.Context, now, queuedBefore time.Time, limit 
 
 // ExpireLeases expires every live RUNNING lease at now and returns how many. Errors: Unavailable.
 func (s *Store) ExpireLeases(ctx context.Context, now time.Time) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	n, err := s.q.ExpireLeases(ctx, tsp(now))
 	return int(n), fail("expire leases", err)
 }

@@ -16,6 +16,8 @@ import (
 
 // CreateSession stores a new session. Errors: Conflict if the id exists; Unavailable.
 func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	err := s.q.CreateSession(ctx, pgdb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
 		Language: ss.Language, SourceCode: []byte(ss.SourceCode), CreatedAt: ts(ss.CreatedAt), UpdatedAt: ts(ss.UpdatedAt)})
 	if uniqueViolation(err) != "" {
@@ -26,6 +28,8 @@ func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
 
 // GetSession returns a session. Errors: NotFound; Unavailable.
 func (s *Store) GetSession(ctx context.Context, id string) (session.Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.GetSession(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return session.Session{}, store.ErrSessionNotFound(id)
@@ -39,6 +43,8 @@ func (s *Store) GetSession(ctx context.Context, id string) (session.Session, err
 // UpdateSession applies an autosave in one conditional UPDATE.
 // Errors: NotFound, Conflict if CLOSED; Unavailable.
 func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.UpdateSession(ctx, pgdb.UpdateSessionParams{Language: p.Language,
 		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id})
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -53,6 +59,8 @@ func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPat
 // CloseSession marks a session CLOSED; closing a closed session returns it unchanged.
 // Errors: NotFound; Unavailable.
 func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	r, err := s.q.CloseSession(ctx, pgdb.CloseSessionParams{UpdatedAt: ts(now), ID: id})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s.GetSession(ctx, id)

@@ -30,6 +30,9 @@ var migrations embed.FS
 const (
 	// connectTimeout bounds each new connection, so requests fail fast while the server is down.
 	connectTimeout = 3 * time.Second
+	// opTimeout bounds every operation, so a hung server (not only a refused connection) makes
+	// requests fail with Unavailable instead of waiting forever.
+	opTimeout = 5 * time.Second
 	// maxConns is the pool size unless the URL sets pool_max_conns: pgxpool's default (the
 	// number of CPUs) is too few for an API server on a small machine.
 	maxConns = 10
@@ -101,6 +104,8 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Ping checks the server answers. Errors: Unavailable.
 func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
 	return fail("ping", s.pool.Ping(ctx))
 }
 
