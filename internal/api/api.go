@@ -57,6 +57,7 @@ type Deps struct {
 	Now       func() time.Time // default: time.Now
 	NewID     func() string    // default: a UUIDv7
 	Metrics   http.Handler     // served at /metrics when set
+	Broker    Broker           // live output and controls; nil: the streaming endpoints answer 503
 }
 
 // Config is the API's configuration: the service's settings plus a few knobs of its own. Zero

@@ -37,6 +37,8 @@ func (s *server) routes(mux *http.ServeMux) {
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.submitExecution)
 	register(s, api, huma.Operation{OperationID: "get-execution", Method: http.MethodGet, Path: "/executions/{id}",
 		Summary: "Get an execution and its result", Tags: []string{"executions"}, Errors: []int{404}}, s.getExecution)
+	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
+	s.streamRoutes(mux, api)
 	register(s, api, huma.Operation{OperationID: "list-languages", Method: http.MethodGet, Path: "/languages",
 		Summary: "List languages", Tags: []string{"languages"}}, s.listLanguages)
 

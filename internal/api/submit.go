@@ -83,6 +83,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 // so an execution is never left QUEUED without either a job or a terminal state.
 func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	ctx = context.WithoutCancel(ctx)
+	s.announceQueued(ctx, e)
 	qctx, cancel := context.WithTimeout(ctx, s.cfg.QueueTimeout)
 	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID})
 	cancel()
@@ -107,6 +108,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 		log.LogAttrs(ctx, slog.LevelWarn, "enqueue reported an error but the execution was already taken", slog.Any("error", err))
 		return nil
 	}
+	s.announceResult(ctx, e.ID)
 	log.LogAttrs(ctx, slog.LevelWarn, "execution refused: queue unavailable", slog.String("status", string(execution.StatusFailed)),
 		slog.String("reason", string(execution.ReasonQueueUnavailable)), slog.Time("at", s.deps.Now()), slog.Any("error", err))
 	if errors.Is(err, queue.ErrFull) {

@@ -20,6 +20,7 @@ import (
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
 	"livecode/internal/store"
+	"livecode/internal/stream"
 	"livecode/internal/worker"
 )
 
@@ -43,7 +44,6 @@ type Options struct {
 	Logger   *slog.Logger
 	Version  string
 	Listener net.Listener // when nil, listen on Config.Port
-	Self     string       // our own binary, re-executed as the sandbox init; default os.Executable()
 }
 
 // Run runs the process until ctx is cancelled, then shuts down gracefully: it stops taking
@@ -63,6 +63,11 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer q.Close()
+	broker, err := OpenBroker(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer broker.Close()
 	langs, err := language.Load(cfg.LanguagesDir)
 	if err != nil {
 		return fmt.Errorf("languages: %w", err)
@@ -76,7 +81,8 @@ func Run(ctx context.Context, o Options) error {
 
 	var handler http.Handler
 	if o.Role.serves() {
-		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler()},
+		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(),
+			Broker: broker},
 			api.Config{Config: cfg, Version: o.Version})
 	} else {
 		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()})
@@ -88,13 +94,18 @@ func Run(ctx context.Context, o Options) error {
 			return fmt.Errorf("listen: %w", err)
 		}
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// Live streams never go idle: shutting down ends them, so that Shutdown need not wait for them.
+	streamsCtx, stopStreams := context.WithCancel(context.Background())
+	defer stopStreams()
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext: func(net.Listener) context.Context { return api.WithShutdown(context.Background(), streamsCtx) }}
+	srv.RegisterOnShutdown(stopStreams)
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var wg sync.WaitGroup
 	if o.Role.works() {
-		if err := startWorkers(ctx, workCtx, &wg, o, st, q, langs, m, log); err != nil {
+		if err := startWorkers(ctx, workCtx, &wg, o, st, q, broker, langs, m, log); err != nil {
 			return err
 		}
 	}
@@ -125,18 +136,19 @@ func Run(ctx context.Context, o Options) error {
 // startWorkers starts the queue consumer and the reaper. In the embedded mode no other process
 // can hold a lease, so leases left by a killed process are expired and every QUEUED execution
 // is queued again before the first job is taken.
-func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue,
+func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
 	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
 	cfg := o.Config
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, Self: o.Self, UIDBase: cfg.SandboxUID,
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
 		Slots: cfg.Workers, Logger: log})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m})
-	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, MaxAttempts: cfg.MaxAttempts, Logger: log})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON})
+	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
+		Broker: broker, Result: api.ResultJSON})
 	if cfg.Redis() == "" {
 		n, err := st.ExpireLeases(ctx, time.Now())
 		if err != nil {
@@ -151,6 +163,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 		if err := q.Run(workCtx, cfg.Workers, w.Handle); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("queue consumer stopped", "err", err)
 		}
+		w.Wait() // the last runs' live events, before the broker closes
 	}()
 	go func() {
 		defer wg.Done()

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"livecode/internal/config"
 	"livecode/internal/queue"
@@ -15,6 +16,9 @@ import (
 	"livecode/internal/store"
 	"livecode/internal/store/postgres"
 	"livecode/internal/store/sqlite"
+	"livecode/internal/stream"
+	"livecode/internal/stream/memstream"
+	"livecode/internal/stream/redisstream"
 )
 
 // OpenStore opens the database DATABASE_URL names and applies its migrations.
@@ -48,4 +52,19 @@ func OpenQueue(cfg config.Config, role Role, log *slog.Logger) (queue.Queue, err
 	}
 	return redisqueue.New(redisqueue.Config{URL: url, Name: cfg.QueueName, Capacity: cfg.QueueCapacity,
 		Timeout: cfg.QueueTimeout, PollInterval: cfg.QueuePoll, MaxRetry: cfg.MaxAttempts - 1, Logger: log})
+}
+
+// OpenBroker opens the event broker of live output: over Redis when one is configured (its keys
+// prefixed by EXECUTION_QUEUE_NAME, so deployments sharing a Redis stay apart), else in process.
+func OpenBroker(cfg config.Config, log *slog.Logger) (stream.Broker, error) {
+	// A finished execution's events are kept briefly for clients that reconnect; later ones get
+	// its result from the database, which the API falls back to.
+	// A small batch bounds what a stalled client's handler holds while its write waits.
+	const finalTTL, batch = 2 * time.Minute, 64
+	url := cfg.Redis()
+	if url == "" {
+		return memstream.New(memstream.Config{FinalTTL: finalTTL, BatchSize: batch}), nil
+	}
+	return redisstream.Open(url, redisstream.Config{Prefix: "livecode:" + cfg.QueueName + ":stream:", FinalTTL: finalTTL,
+		BatchSize: batch, Logger: log})
 }

@@ -14,6 +14,7 @@ import (
 type OrphanStore interface {
 	Orphans(ctx context.Context, now, queuedBefore time.Time, limit int) ([]store.Orphan, error)
 	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
+	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 }
 
 // Enqueuer puts a job on the queue.
@@ -29,14 +30,17 @@ type ReaperConfig struct {
 	Batch       int           // orphans handled per sweep; default 500
 	Logger      *slog.Logger
 	Now         func() time.Time
+	Broker      Broker     // when set, an execution the reaper ends gets its final "result" event
+	Result      ResultFunc // Data of that event; default a short summary
 }
 
 // Reaper periodically requeues orphaned executions. Enqueue is idempotent for a pending job, so
 // requeuing one that still has its job is harmless.
 type Reaper struct {
-	store OrphanStore
-	queue Enqueuer
-	cfg   ReaperConfig
+	store  OrphanStore
+	queue  Enqueuer
+	cfg    ReaperConfig
+	events announcer
 }
 
 // NewReaper returns a Reaper.
@@ -59,7 +63,8 @@ func NewReaper(s OrphanStore, q Enqueuer, cfg ReaperConfig) *Reaper {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Reaper{store: s, queue: q, cfg: cfg}
+	return &Reaper{store: s, queue: q, cfg: cfg,
+		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
 }
 
 // Run sweeps every Interval until ctx is cancelled.
@@ -95,6 +100,7 @@ func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
 				n++
 				log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
 					"why", "lease expired on the last attempt", "at", now)
+				r.events.result(ctx, o.ID)
 			}
 			continue
 		}

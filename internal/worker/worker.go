@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"livecode/internal/execution"
@@ -22,6 +23,7 @@ type Store interface {
 	ReleaseLease(ctx context.Context, id, workerID string, attempt int, now time.Time) error
 	Finish(ctx context.Context, id, workerID string, attempt int, r execution.Result, now time.Time) (bool, error)
 	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
+	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 }
 
 // Runner runs one program in isolation. A returned error means the sandbox itself failed.
@@ -51,6 +53,13 @@ type Config struct {
 	Logger      *slog.Logger
 	Now         func() time.Time
 	Observer    Observer
+
+	// Broker receives the run's live events and delivers its controls (stdin, cancel); nil
+	// means neither, and stdin is always the stored text.
+	Broker        Broker
+	Result        ResultFunc    // Data of the final "result" event; default a short summary
+	FlushInterval time.Duration // how long output chunks gather before one publish; default 5ms
+	MaxPending    int           // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
 }
 
 func (c Config) withDefaults() Config {
@@ -72,6 +81,12 @@ func (c Config) withDefaults() Config {
 	if c.Observer == nil {
 		c.Observer = nopObserver{}
 	}
+	if c.FlushInterval <= 0 {
+		c.FlushInterval = 5 * time.Millisecond
+	}
+	if c.MaxPending <= 0 {
+		c.MaxPending = 1 << 20
+	}
 	return c
 }
 
@@ -81,11 +96,15 @@ type Worker struct {
 	runner Runner
 	langs  Languages
 	cfg    Config
+	events announcer
+	tails  sync.WaitGroup // live events still being published after their run
 }
 
 // New returns a Worker.
 func New(s Store, r Runner, l Languages, cfg Config) *Worker {
-	return &Worker{store: s, runner: r, langs: l, cfg: cfg.withDefaults()}
+	cfg = cfg.withDefaults()
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg,
+		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
 }
 
 // Handle runs one delivery: claim, run, record. It returns an error only for infrastructure
@@ -105,6 +124,8 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		return nil
 	}
 	log = log.With("session_id", e.SessionID, "attempt", e.Attempts)
+	var pub *publisher // set by run when there is a broker
+	defer func() { w.announce(ctx, id, pub) }()
 	if e.Attempts > w.cfg.MaxAttempts {
 		w.abort(ctx, log, e, "attempts exhausted")
 		return nil
@@ -113,8 +134,16 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	log.Info("execution transition", "status", execution.StatusRunning, "at", started)
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
 
-	res, err := w.run(ctx, log, e)
-	if err != nil {
+	res, err := w.run(ctx, log, e, started, &pub)
+	switch {
+	case errors.Is(err, errCancelled):
+		w.cancelled(ctx, log, e)
+		return nil
+	case errors.Is(err, errLeaseLost) && w.endedElsewhere(ctx, e.ID):
+		// Cancelled (or otherwise ended) while it ran: nothing to retry.
+		log.Info("run stopped: the execution ended while it ran")
+		return nil
+	case err != nil:
 		w.cfg.Observer.SandboxFailed(e, err)
 		log.Error("sandbox failed", "err", err)
 		if e.Attempts >= w.cfg.MaxAttempts || d.Last() {
@@ -134,8 +163,10 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	return nil
 }
 
-// run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run.
-func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution) (execution.Result, error) {
+// run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run,
+// and so does a client's cancel (the error is then errCancelled). With a broker, the run's
+// status and output are published as they happen and its controls are applied.
+func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time, pub **publisher) (execution.Result, error) {
 	lang, ok := w.langs.Lookup(e.Language)
 	if !ok || !lang.Available {
 		return execution.Result{}, fmt.Errorf("language %q is not available on this worker", e.Language)
@@ -149,8 +180,13 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 	files := append([]execution.File{{Name: lang.SourceFile, Content: e.Code}}, e.Files...)
 	spec := sandbox.Spec{Language: lang, Files: files, Args: e.Args, Limits: e.Limits,
 		Stdin: strings.NewReader(e.Stdin)}
+	if w.cfg.Broker != nil {
+		var stop func()
+		*pub, stop = w.live(runCtx, log, e, started, &spec, cancel)
+		defer stop()
+	}
 	res, err := w.runner.Run(runCtx, spec)
-	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) {
+	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) || errors.Is(cause, errCancelled) {
 		return execution.Result{}, cause
 	}
 	return res, err

@@ -24,7 +24,9 @@ import (
 // runnerFunc is a Runner scripted by the test: the real sandbox is tested in its own package.
 type runnerFunc func(ctx context.Context, spec sandbox.Spec) (execution.Result, error)
 
-func (f runnerFunc) Run(ctx context.Context, spec sandbox.Spec) (execution.Result, error) { return f(ctx, spec) }
+func (f runnerFunc) Run(ctx context.Context, spec sandbox.Spec) (execution.Result, error) {
+	return f(ctx, spec)
+}
 
 type langs struct{}
 
@@ -93,7 +95,10 @@ func TestHandleRecordsResult(t *testing.T) {
 	}
 	// A duplicate delivery of a finished execution is acknowledged and changes nothing.
 	ran := false
-	w2 := New(b.store, runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) { ran = true; return completed("again"), nil }), langs{}, Config{ID: "w2"})
+	w2 := New(b.store, runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) {
+		ran = true
+		return completed("again"), nil
+	}), langs{}, Config{ID: "w2"})
 	if err := w2.Handle(context.Background(), queue.Delivery{Job: execution.Job{ExecutionID: b.exec.ID}}); err != nil || ran {
 		t.Errorf("duplicate delivery: err %v ran %v", err, ran)
 	}
@@ -135,7 +140,9 @@ func TestLostLeaseCancelsRun(t *testing.T) {
 		return execution.Result{Status: execution.StatusCancelled}, ctx.Err()
 	}), langs{}, Config{ID: "w", Lease: 150 * time.Millisecond})
 	errc := make(chan error, 1)
-	go func() { errc <- w.Handle(context.Background(), queue.Delivery{Job: execution.Job{ExecutionID: b.exec.ID}, MaxRetry: 2}) }()
+	go func() {
+		errc <- w.Handle(context.Background(), queue.Delivery{Job: execution.Job{ExecutionID: b.exec.ID}, MaxRetry: 2})
+	}()
 	<-started
 	// Someone cancels it: the renewal sees the execution is no longer held and stops the run.
 	if ok, err := b.store.Abort(context.Background(), b.exec.ID, execution.StatusCancelled, execution.ReasonCancelled, time.Now()); !ok || err != nil {

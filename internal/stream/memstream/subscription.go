@@ -35,7 +35,7 @@ func (b *Broker) Subscribe(ctx context.Context, name string, afterSeq int64) (st
 	t.subs++
 	b.mu.Unlock()
 	s := &subscription{b: b, t: t, ctx: ctx, cursor: max(afterSeq, 0), closed: make(chan struct{})}
-	s.stop = context.AfterFunc(ctx, func() { _ = s.Close() })
+	s.stop = context.AfterFunc(ctx, s.end)
 	return s, nil
 }
 
@@ -82,14 +82,18 @@ func (s *subscription) Next(ctx context.Context) ([]stream.Event, error) {
 
 // Close implements stream.Subscription.
 func (s *subscription) Close() error {
+	s.stop() // set before Subscribe returned, so every caller of Close sees it
+	s.end()
+	return nil
+}
+
+// end releases the subscription once. The AfterFunc on the Subscribe context calls it rather
+// than Close: that callback may run before Subscribe has stored s.stop.
+func (s *subscription) end() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
-		if s.stop != nil {
-			s.stop()
-		}
 		s.b.mu.Lock()
 		s.t.subs--
 		s.b.mu.Unlock()
 	})
-	return nil
 }

@@ -40,7 +40,7 @@ func (b *Broker) Subscribe(ctx context.Context, topic string, afterSeq int64) (s
 		return nil, stream.Unavailable("subscribe "+topic, err)
 	}
 	s := &subscription{b: b, h: h, ctx: ctx, cursor: max(afterSeq, 0), check: true, closed: make(chan struct{})}
-	s.stop = context.AfterFunc(ctx, func() { _ = s.Close() })
+	s.stop = context.AfterFunc(ctx, s.end)
 	return s, nil
 }
 
@@ -116,12 +116,16 @@ func (s *subscription) read(ctx context.Context) ([]stream.Event, error) {
 
 // Close implements stream.Subscription.
 func (s *subscription) Close() error {
+	s.stop() // set before Subscribe returned, so every caller of Close sees it
+	s.end()
+	return nil
+}
+
+// end releases the subscription once. The AfterFunc on the Subscribe context calls it rather
+// than Close: that callback may run before Subscribe has stored s.stop.
+func (s *subscription) end() {
 	s.closeOnce.Do(func() {
 		close(s.closed)
-		if s.stop != nil {
-			s.stop()
-		}
 		s.b.hubs.release(s.h)
 	})
-	return nil
 }

@@ -1,0 +1,86 @@
+// Wiring a run to the event broker: its live events out, its controls in.
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/sandbox"
+	"livecode/internal/stream"
+)
+
+// live starts publishing e's status and output and applying its controls, adjusting spec. The
+// stdin is interactive when the execution has no stored stdin: it stays open for "stdin"
+// controls until a "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
+// The returned stop stops listening to controls; call it once the run is over. The publisher
+// goes on until announce closes it.
+func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
+	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
+	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
+	p.status(StatusData{ExecutionID: e.ID, SessionID: e.SessionID, Status: string(execution.StatusRunning),
+		Attempt: e.Attempts, At: started.UTC()})
+	spec.Output = func(s sandbox.Stream, chunk []byte) {
+		if s == sandbox.Stderr {
+			p.output(stream.TypeStderr, chunk)
+		} else {
+			p.output(stream.TypeStdout, chunk)
+		}
+	}
+	var in *stdinPipe
+	if e.Stdin == "" {
+		in = newStdinPipe()
+		spec.Stdin = in
+	}
+	cctx, stopControls := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { applyControls(cctx, w.cfg.Broker, e.ID, in, cancel, log) })
+	return p, func() {
+		stopControls()
+		if in != nil {
+			in.close() // ends the sandbox's copy of stdin if the program never read to EOF
+		}
+		wg.Wait()
+	}
+}
+
+// announce publishes, off the worker's path, what p still holds and then the execution's
+// result event if it is terminal. The next job need not wait for the broker; Wait does.
+func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
+	if w.cfg.Broker == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	w.tails.Go(func() {
+		if p != nil {
+			p.close()
+		}
+		w.events.result(ctx, id)
+	})
+}
+
+// Wait waits until the live events of finished runs are published, each bounded by the
+// broker's timeouts (a few seconds when it is down). Call it after the queue consumer stopped.
+func (w *Worker) Wait() { w.tails.Wait() }
+
+// cancelled records a client's cancel (the API usually did already); Handle announces the result.
+func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Execution) {
+	ok, err := w.store.Abort(context.WithoutCancel(ctx), e.ID, execution.StatusCancelled, execution.ReasonCancelled, w.cfg.Now())
+	switch {
+	case err != nil:
+		log.Error("record cancel", "err", err)
+	case ok:
+		log.Info("execution transition", "status", execution.StatusCancelled, "reason", execution.ReasonCancelled, "at", w.cfg.Now())
+	default:
+		log.Info("run stopped: cancelled")
+	}
+}
+
+// endedElsewhere reports whether the execution is already terminal, e.g. cancelled through the
+// API while its run was going on.
+func (w *Worker) endedElsewhere(ctx context.Context, id string) bool {
+	e, err := w.store.GetExecution(context.WithoutCancel(ctx), id)
+	return err == nil && e.Status.Terminal()
+}
