@@ -21,6 +21,9 @@ import (
 
 var binary string // path of the livecode binary built by TestMain
 
+// client bounds every request, so a hung server fails a test instead of hanging it.
+var client = &http.Client{Timeout: 30 * time.Second}
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "livecode-e2e-")
 	if err != nil {
@@ -150,7 +153,7 @@ func call(t testing.TB, method, url string, body, out any) int {
 	}
 	req, _ := http.NewRequest(method, url, r)
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}

@@ -36,6 +36,7 @@ type Config struct {
 	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`           // infrastructure attempts per execution
 	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
 	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
+	RequeueAfter  time.Duration `env:"REQUEUE_AFTER" envDefault:"30s"` // a QUEUED execution older than this gets its job again (the queue may have lost it)
 	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"20s"`
 
 	// HTTP input limits.
