@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -30,7 +31,13 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "livecode")
-	build := exec.Command("go", "build", "-race", "-o", binary, "../cmd/livecode")
+	// Tests run the binary with the race detector; benchmarks measure it as it ships.
+	flag.Parse()
+	args := []string{"build", "-race", "-o", binary, "../cmd/livecode"}
+	if b := flag.Lookup("test.bench"); b != nil && b.Value.String() != "" {
+		args = []string{"build", "-o", binary, "../cmd/livecode"}
+	}
+	build := exec.Command("go", args...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build livecode:", err)
@@ -181,8 +188,14 @@ func terminal(s string) bool {
 	return s == "COMPLETED" || s == "FAILED" || s == "TIMEOUT" || s == "CANCELLED"
 }
 
-// await polls an execution until it is terminal or the context ends.
+// await polls an execution every 2 ms until it is terminal or the context ends.
 func await(ctx context.Context, t testing.TB, base, id string) execution {
+	t.Helper()
+	return awaitEvery(ctx, t, base, id, 2*time.Millisecond)
+}
+
+// awaitEvery polls an execution every interval until it is terminal or the context ends.
+func awaitEvery(ctx context.Context, t testing.TB, base, id string, interval time.Duration) execution {
 	t.Helper()
 	var e execution
 	for {
@@ -195,7 +208,7 @@ func await(ctx context.Context, t testing.TB, base, id string) execution {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("execution %s still %s: %v", id, e.Status, ctx.Err())
-		case <-time.After(2 * time.Millisecond):
+		case <-time.After(interval):
 		}
 	}
 }
