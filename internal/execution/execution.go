@@ -75,6 +75,7 @@ type Execution struct {
 	Stdin          string
 	Args           []string
 	Limits         Limits
+	Interactive    bool // stdin stays open after Stdin for input sent while the program runs
 	Status         Status
 	Attempts       int
 	WorkerID       string

@@ -86,6 +86,8 @@ type NewExecution struct {
 	Args      []string
 	Limits    execution.Limits
 	Now       time.Time
+	// Interactive keeps the program's stdin open for input sent while it runs.
+	Interactive bool
 
 	// SaveCode also stores Language and Code on the session (POST /executions).
 	SaveCode bool

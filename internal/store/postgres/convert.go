@@ -31,7 +31,7 @@ func toSession(r pgdb.Session) session.Session {
 
 func toExecution(r pgdb.Execution) (execution.Execution, error) {
 	e := execution.Execution{
-		ID: r.ID, SessionID: r.SessionID, Language: r.Language, Code: string(r.Code), Stdin: string(r.Stdin),
+		ID: r.ID, SessionID: r.SessionID, Language: r.Language, Code: string(r.Code), Stdin: string(r.Stdin), Interactive: r.Interactive,
 		Limits: execution.Limits{TimeLimitMS: int(r.TimeLimitMs), MemoryLimitMB: int(r.MemoryLimitMb),
 			MaxProcesses: int(r.MaxProcesses), OutputLimitBytes: int(r.OutputLimitBytes)},
 		Status: execution.Status(r.Status), Attempts: int(r.Attempts), WorkerID: r.WorkerID,

@@ -112,7 +112,7 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 		}
 	}
 	err = q.InsertExecution(ctx, pgdb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID,
-		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin),
+		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
 		Args: store.EncodeList(n.Args), TimeLimitMs: int32(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int32(n.Limits.MemoryLimitMB), MaxProcesses: int32(n.Limits.MaxProcesses),
 		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now)})

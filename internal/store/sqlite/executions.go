@@ -91,7 +91,7 @@ func admit(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution) (exec
 		}
 	}
 	err = q.InsertExecution(ctx, sqlitedb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID,
-		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin,
+		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
 		Args: store.EncodeList(n.Args), TimeLimitMs: int64(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int64(n.Limits.MemoryLimitMB), MaxProcesses: int64(n.Limits.MaxProcesses),
 		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now)})
@@ -170,4 +170,12 @@ func (s *Store) LatestExecution(ctx context.Context, sessionID string) (executio
 		return execution.Execution{}, fail("latest execution", err)
 	}
 	return toExecution(r)
+}
+
+// boolInt is SQLite's spelling of a boolean.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }

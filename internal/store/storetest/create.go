@@ -20,12 +20,13 @@ func createTests() map[string]func(*testing.T, store.Store) {
 			n.Code, n.Stdin = "import sys\nprint(sys.stdin.read())\x00", "input é\n"
 			n.Files = []execution.File{{Name: "lib.py", Content: "X = 1\n"}, {Name: "data.txt", Content: ""}}
 			n.Args = []string{"-v", "two words", ""}
+			n.Interactive = true
 			e, created, err := s.CreateExecution(context.Background(), n)
 			if err != nil || !created {
 				t.Fatalf("CreateExecution: created=%v err=%v", created, err)
 			}
 			want := execution.Execution{ID: n.ID, SessionID: ss.ID, Language: "python", Code: n.Code, Files: n.Files,
-				Stdin: n.Stdin, Args: n.Args, Limits: n.Limits, Status: execution.StatusQueued, QueuedAt: ms(n.Now)}
+				Stdin: n.Stdin, Args: n.Args, Limits: n.Limits, Interactive: true, Status: execution.StatusQueued, QueuedAt: ms(n.Now)}
 			wantEqual(t, "returned", e, want)
 			wantEqual(t, "stored", get(t, s, n.ID), want)
 			_, _, err = s.CreateExecution(context.Background(), n)

@@ -38,6 +38,7 @@ type Execution struct {
 	MemoryKb         *int64
 	CompileOutput    []byte
 	CompileTimeMs    *int64
+	Interactive      bool
 }
 
 type IdempotencyKey struct {

@@ -78,7 +78,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, $3)
 WHERE id = $4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= $3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive
 `
 
 type ClaimParams struct {
@@ -126,6 +126,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.MemoryKb,
 		&i.CompileOutput,
 		&i.CompileTimeMs,
+		&i.Interactive,
 	)
 	return i, err
 }
@@ -268,7 +269,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms FROM executions WHERE id = $1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE id = $1
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -304,6 +305,7 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.MemoryKb,
 		&i.CompileOutput,
 		&i.CompileTimeMs,
+		&i.Interactive,
 	)
 	return i, err
 }
@@ -344,8 +346,8 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, status, queued_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'QUEUED', $12)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, status, queued_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, 'QUEUED', $12)
 `
 
 type InsertExecutionParams struct {
@@ -361,6 +363,7 @@ type InsertExecutionParams struct {
 	MaxProcesses     int32
 	OutputLimitBytes int32
 	QueuedAt         time.Time
+	Interactive      bool
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
@@ -377,6 +380,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.MaxProcesses,
 		arg.OutputLimitBytes,
 		arg.QueuedAt,
+		arg.Interactive,
 	)
 	return err
 }
@@ -403,7 +407,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -439,12 +443,13 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.MemoryKb,
 		&i.CompileOutput,
 		&i.CompileTimeMs,
+		&i.Interactive,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
 WHERE session_id = $1
 ORDER BY queued_at DESC, id DESC
 LIMIT $2
@@ -494,6 +499,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.MemoryKb,
 			&i.CompileOutput,
 			&i.CompileTimeMs,
+			&i.Interactive,
 		); err != nil {
 			return nil, err
 		}
@@ -506,7 +512,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
 WHERE session_id = $1
   AND (queued_at < $2 OR (queued_at = $2 AND id < $3))
 ORDER BY queued_at DESC, id DESC
@@ -564,6 +570,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.MemoryKb,
 			&i.CompileOutput,
 			&i.CompileTimeMs,
+			&i.Interactive,
 		); err != nil {
 			return nil, err
 		}

@@ -34,6 +34,7 @@ type Execution struct {
 	MemoryKb         *int64
 	CompileOutput    string
 	CompileTimeMs    *int64
+	Interactive      int64
 }
 
 type IdempotencyKey struct {
