@@ -17,7 +17,7 @@ run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT 
 build: ## build bin/livecode
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/livecode
 
-test: deps ## run every test with the race detector
+test: deps toolchains ## run every test with the race detector (installs every language toolchain first)
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 lint: ## go vet, gofmt, and staticcheck when installed

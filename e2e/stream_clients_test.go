@@ -150,7 +150,7 @@ func checkStalled(t *testing.T, base string) {
 func checkStdin(t *testing.T, submit, watch string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	id := run(t, submit, newSession(t, submit, "python", "name = input()\nprint('hello ' + name, flush=True)\nimport sys\nprint(len(sys.stdin.read()))"), nil)
+	id := run(t, submit, newSession(t, submit, "python", "name = input()\nprint('hello ' + name, flush=True)\nimport sys\nprint(len(sys.stdin.read()))"), map[string]any{"interactive": true})
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(watch, "http")+"/executions/"+id+"/ws", nil)
 	if err != nil {
 		t.Fatal(err)

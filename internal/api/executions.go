@@ -42,8 +42,10 @@ type runInput struct {
 }
 
 type runBody struct {
-	Stdin *string  `json:"stdin,omitempty"`
-	Args  []string `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	Stdin       *string     `json:"stdin,omitempty"`
+	Interactive bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
+	Args        []string    `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	Files       []FileInput `json:"files,omitempty" maxItems:"64" nullable:"false" doc:"A multi-file program run instead of the session's code; the first file is the entry point"`
 	RunLimits
 }
 
@@ -62,14 +64,16 @@ type submitInput struct {
 
 // submitBody is the run request of the original design document, aliases included.
 type submitBody struct {
-	SessionID    *string  `json:"session_id,omitempty" maxLength:"64"`
-	SessionIDCC  *string  `json:"sessionId,omitempty" maxLength:"64" doc:"Alias of session_id"`
-	Language     *string  `json:"language,omitempty" maxLength:"64" doc:"Default: the session's language"`
-	Code         *string  `json:"code,omitempty" doc:"Saved to the session, then run; default: the session's code"`
-	SourceCode   *string  `json:"source_code,omitempty" doc:"Alias of code"`
-	SourceCodeCC *string  `json:"sourceCode,omitempty" doc:"Alias of code"`
-	Stdin        *string  `json:"stdin,omitempty"`
-	Args         []string `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	SessionID    *string     `json:"session_id,omitempty" maxLength:"64"`
+	SessionIDCC  *string     `json:"sessionId,omitempty" maxLength:"64" doc:"Alias of session_id"`
+	Language     *string     `json:"language,omitempty" maxLength:"64" doc:"Default: the session's language"`
+	Code         *string     `json:"code,omitempty" doc:"Saved to the session, then run; default: the session's code"`
+	SourceCode   *string     `json:"source_code,omitempty" doc:"Alias of code"`
+	SourceCodeCC *string     `json:"sourceCode,omitempty" doc:"Alias of code"`
+	Stdin        *string     `json:"stdin,omitempty"`
+	Interactive  bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
+	Args         []string    `json:"args,omitempty" maxItems:"64" nullable:"false"`
+	Files        []FileInput `json:"files,omitempty" maxItems:"64" nullable:"false" doc:"A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
 	RunLimits
 }
 
@@ -128,7 +132,7 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 	}
 	e, err := s.submit(ctx, runRequest{
 		Endpoint: "run", SessionID: in.ID, Language: sess.Language, Code: sess.SourceCode,
-		Stdin: b.Stdin, Args: b.Args, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
+		Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
 		languageField: "session.language",
 	})
 	if err != nil {
@@ -156,7 +160,10 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	if err != nil {
 		return nil, err
 	}
-	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Args: b.Args, Limits: b.RunLimits,
+	if code != nil && b.Files != nil {
+		return nil, unprocessable("body.files", "give code or files, not both")
+	}
+	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,
 		IdempotencyKey: in.IdempotencyKey, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
 		sess, err := s.deps.Store.GetSession(ctx, *sid)
@@ -170,6 +177,9 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	}
 	if code != nil {
 		req.Code, req.SaveCode = *code, true
+	}
+	if len(b.Files) > 0 {
+		req.SaveCode = true // the entry point is the code (see submit)
 	}
 	e, err := s.submit(ctx, req)
 	if err != nil {

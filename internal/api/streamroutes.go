@@ -45,7 +45,7 @@ func (s *server) streamRoutes(mux *http.ServeMux, api huma.API) {
 		Description: "Server messages: `{\"seq\":N,\"type\":\"stdout\",\"data\":{...}}`, the same events as SSE, and " +
 			"`{\"seq\":0,\"type\":\"error\",\"data\":{\"detail\":\"...\"}}` about a refused client message. Client messages: " +
 			"`{\"type\":\"stdin\",\"data\":\"text\"}`, `{\"type\":\"close_stdin\"}`, `{\"type\":\"cancel\"}`. " +
-			"Stdin is interactive when the run was queued without stdin.",
+			"Stdin messages reach runs queued with `\"interactive\": true`.",
 		Parameters: []*huma.Param{idParam("Execution"), cursor[1]},
 		Responses: map[string]*huma.Response{"101": {Description: "Switching to the WebSocket protocol"},
 			"404": {Description: "Not found"}}})

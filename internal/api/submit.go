@@ -24,7 +24,9 @@ type runRequest struct {
 	Language       string
 	Code           string
 	Stdin          *string
+	Interactive    bool
 	Args           []string
+	Files          []FileInput // when not empty, Files[0] replaces Code
 	Limits         RunLimits
 	SaveCode       bool
 	IdempotencyKey string
@@ -48,6 +50,12 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err != nil {
 		return execution.Execution{}, err
 	}
+	var extra []execution.File
+	if len(r.Files) > 0 {
+		if r.Code, extra, err = checkFiles(r.Files, lang, s.cfg.MaxCodeBytes); err != nil {
+			return execution.Execution{}, err
+		}
+	}
 	if r.Stdin != nil && len(*r.Stdin) > s.cfg.MaxStdinBytes {
 		return execution.Execution{}, tooLarge("body.stdin", s.cfg.MaxStdinBytes)
 	}
@@ -59,10 +67,11 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		return execution.Execution{}, err
 	}
 	n := store.NewExecution{
-		ID: s.deps.NewID(), SessionID: r.SessionID, Language: r.Language, Code: r.Code, Args: r.Args,
+		ID: s.deps.NewID(), SessionID: r.SessionID, Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
 		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode,
 		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
 	}
+	n.Interactive = r.Interactive
 	if r.Stdin != nil {
 		n.Stdin = *r.Stdin
 	}
@@ -147,14 +156,16 @@ func (s *server) limits(def execution.Limits, req RunLimits) (execution.Limits, 
 // idempotency key reused for a different request is detected.
 func (r runRequest) hash() string {
 	canonical := struct {
-		Endpoint  string    `json:"endpoint"`
-		SessionID string    `json:"session_id"`
-		Language  *string   `json:"language"`
-		Code      *string   `json:"code"`
-		Stdin     *string   `json:"stdin"`
-		Args      []string  `json:"args"`
-		Limits    RunLimits `json:"limits"`
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits}
+		Endpoint    string      `json:"endpoint"`
+		SessionID   string      `json:"session_id"`
+		Language    *string     `json:"language"`
+		Code        *string     `json:"code"`
+		Stdin       *string     `json:"stdin"`
+		Args        []string    `json:"args"`
+		Limits      RunLimits   `json:"limits"`
+		Files       []FileInput `json:"files,omitempty"`       // omitted when absent: older hashes stay valid
+		Interactive bool        `json:"interactive,omitempty"` // likewise
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive}
 	b, _ := json.Marshal(canonical) // cannot fail: strings, ints and slices only
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

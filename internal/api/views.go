@@ -51,6 +51,7 @@ type executionView struct {
 	Stderr          *string          `json:"stderr"`
 	Output          *string          `json:"output" doc:"stdout and stderr interleaved in the order the program wrote them"`
 	CompileOutput   *string          `json:"compile_output"`
+	CompileTimeMS   *int64           `json:"compile_time_ms" doc:"Time the compile step took; null when the language does not compile or the compile cache had the program"`
 	ExitCode        *int             `json:"exit_code"`
 	Signal          *string          `json:"signal"`
 	Reason          *string          `json:"reason" doc:"Why the execution ended as it did, e.g. exit_nonzero, time_limit, memory_limit, output_limit, internal"`
@@ -93,7 +94,7 @@ func summarize(e execution.Execution) executionSummary {
 func viewExecution(e execution.Execution) executionView {
 	v := executionView{ExecutionID: e.ID, SessionID: e.SessionID, Language: e.Language, Status: e.Status,
 		ExitCode: e.Result.ExitCode, Reason: reasonOf(e), ExecutionTimeMS: e.Result.ExecutionTimeMS,
-		CPUTimeMS: e.Result.CPUTimeMS, MemoryKB: e.Result.MemoryKB, Attempts: e.Attempts, Limits: e.Limits,
+		CPUTimeMS: e.Result.CPUTimeMS, MemoryKB: e.Result.MemoryKB, CompileTimeMS: e.Result.CompileTimeMS, Attempts: e.Attempts, Limits: e.Limits,
 		QueuedAt: e.QueuedAt.UTC(), StartedAt: utc(e.StartedAt), FinishedAt: utc(e.FinishedAt)}
 	if e.Status.Terminal() {
 		r := e.Result

@@ -54,7 +54,7 @@ func (s *server) executionSocket(w http.ResponseWriter, r *http.Request) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer cancel() // a client that hangs up ends the follow too
-		s.readControls(ctx, c, out, id, e.Stdin != "")
+		s.readControls(ctx, c, out, id, !e.Interactive)
 	})
 	err = s.follow(ctx, f, out)
 	if err == nil && ctx.Err() == nil {
@@ -80,7 +80,7 @@ func (s *server) readControls(ctx context.Context, c *websocket.Conn, out *wsSin
 		switch m.Type {
 		case stream.ControlStdin, stream.ControlCloseStdin:
 			if fixedStdin {
-				out.reply(ctx, "this execution's stdin was given with the run; it is not interactive")
+				out.reply(ctx, "this execution's stdin is not interactive: queue the run with \"interactive\": true")
 				continue
 			}
 			ctl = stream.Control{Type: m.Type, Data: m.Data}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"livecode/internal/api"
+	"livecode/internal/compilecache"
 	"livecode/internal/config"
 	"livecode/internal/language"
 	"livecode/internal/metrics"
@@ -139,8 +140,12 @@ func Run(ctx context.Context, o Options) error {
 func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
 	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
 	cfg := o.Config
+	cache, err := compilecache.Open(cfg.CompileCacheDir, cfg.CompileCacheMaxBytes)
+	if err != nil {
+		return fmt.Errorf("compile cache: %w", err)
+	}
 	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
-		Slots: cfg.Workers, Logger: log})
+		Slots: cfg.Workers, Logger: log, Cache: cache})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

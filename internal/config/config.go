@@ -65,6 +65,10 @@ type Config struct {
 	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
 	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
 
+	// Compile cache, shared by the worker processes of a host.
+	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
+	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES" envDefault:"1073741824"` // 1 GiB
+
 	// Operators.
 	AdminToken string `env:"ADMIN_TOKEN"` // enables /admin/* when set
 }
@@ -93,6 +97,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: PORT %d out of range", c.Port)
 	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
+	case c.CompileCacheMaxBytes < 1:
+		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES must be positive")
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("config: MAX_ATTEMPTS must be at least 1")
 	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,

@@ -44,7 +44,8 @@ func mountArgs(paths []string) []string {
 
 // bwrapArgs is the full bubblewrap argv (argv[0] included) running argv in the work dir.
 // The seccomp program, the info and the block descriptors are seccompFD, infoFD and blockFD.
-func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string) []string {
+// artifacts bind into /work, so they follow its mount.
+func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string, artifacts []string) []string {
 	args := []string{
 		"bwrap",
 		"--unshare-all", "--die-with-parent", "--new-session",
@@ -62,6 +63,9 @@ func bwrapArgs(static []string, lang []string, dir string, env []string, argv []
 		"--dev", "/dev",
 		"--bind", filepath.Join(dir, "work"), "/work",
 		"--bind", filepath.Join(dir, "tmp"), "/tmp",
+	)
+	args = append(args, artifacts...)
+	args = append(args,
 		"--chdir", "/work",
 		"--seccomp", strconv.Itoa(seccompFD),
 		"--info-fd", strconv.Itoa(infoFD),

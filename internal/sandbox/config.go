@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 )
 
@@ -36,6 +37,9 @@ type Config struct {
 	Defaults execution.Limits
 	// CompileLimits bound the compile step of compiled languages.
 	CompileLimits execution.Limits
+	// Cache, when set, keeps compile output so that the same program is compiled once per
+	// host; its entries are bound read-only into the runs that use them. Nil compiles every run.
+	Cache *compilecache.Cache
 }
 
 // withDefaults returns c with every zero field set to its default.

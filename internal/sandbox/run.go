@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sync/atomic"
 
+	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 )
 
@@ -112,16 +114,20 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 
 	var res execution.Result
 	if lang.Compiles() {
-		job.name, job.argv, job.limits = name+"-c", lang.Compile, s.cfg.CompileLimits
-		out, err := s.step(ctx, job)
+		job.name = name + "-c"
+		c, err := s.compile(ctx, job, lang, files)
+		defer c.release() // after the run step: the entry stays pinned while it is bound
 		if err != nil {
-			return res, err
+			return c.result, err
 		}
-		res.CompileOutput = out.output
-		res.CompileTimeMS = ptr(out.wall.Milliseconds())
-		if st := s.classify(out, job.limits); st.Status != execution.StatusCompleted {
-			res.Status, res.Reason, res.ExitCode = execution.StatusFailed, execution.ReasonCompileError, st.ExitCode
-			return res, nil
+		if c.failed {
+			return c.result, nil
+		}
+		res = c.result
+		if c.artifacts != "" {
+			if err := s.useArtifacts(&job, wd, c.artifacts); err != nil {
+				return res, err
+			}
 		}
 	}
 	job.name = name
@@ -139,6 +145,20 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		return run, fmt.Errorf("sandbox: run interrupted: %w", ctx.Err())
 	}
 	return run, nil
+}
+
+// useArtifacts makes a cache entry's files part of job's work dir: bound read-only under
+// bubblewrap; copied under gVisor, whose runsc cannot bind-mount single files.
+func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
+	if s.cfg.Level == "gvisor" {
+		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes); err != nil {
+			return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
+		}
+		return nil
+	}
+	args, err := artifactMounts(dir)
+	job.artifacts = args
+	return err
 }
 
 func ptr[T any](v T) *T { return &v }

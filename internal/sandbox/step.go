@@ -32,6 +32,7 @@ type step struct {
 	live   func(Stream, []byte)
 
 	langMounts []string // the language's extra read-only host paths
+	artifacts  []string // bubblewrap arguments binding cached compile output into /work
 }
 
 // stepOutcome is what the host observed of one step.

@@ -12,9 +12,9 @@ import (
 	"livecode/internal/stream"
 )
 
-// live starts publishing e's status and output and applying its controls, adjusting spec. The
-// stdin is interactive when the execution has no stored stdin: it stays open for "stdin"
-// controls until a "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
+// live starts publishing e's status and output and applying its controls, adjusting spec. An
+// interactive execution's stdin is its stored text, then stays open for "stdin" controls until a
+// "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
 // The returned stop stops listening to controls; call it once the run is over. The publisher
 // goes on until announce closes it.
 func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
@@ -30,8 +30,9 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 		}
 	}
 	var in *stdinPipe
-	if e.Stdin == "" {
+	if e.Interactive {
 		in = newStdinPipe()
+		in.buf = []byte(e.Stdin) // the text given with the run comes first
 		spec.Stdin = in
 	}
 	cctx, stopControls := context.WithCancel(ctx)

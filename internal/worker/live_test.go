@@ -13,6 +13,7 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
+	"livecode/internal/store"
 	"livecode/internal/stream"
 	"livecode/internal/stream/memstream"
 )
@@ -113,7 +114,7 @@ func TestCancelControlStopsTheRun(t *testing.T) {
 
 func TestInteractiveStdin(t *testing.T) {
 	t.Parallel()
-	b := setup(t)
+	b := setup(t, func(n *store.NewExecution) { n.Interactive = true })
 	broker := memstream.New(memstream.Config{})
 	defer broker.Close()
 	for _, c := range []stream.Control{{Type: stream.ControlStdin, Data: "hello\n"}, {Type: stream.ControlStdin, Data: "rest"},

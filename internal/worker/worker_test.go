@@ -39,8 +39,8 @@ type bundle struct {
 	exec  execution.Execution
 }
 
-// setup opens a fresh store holding one QUEUED execution.
-func setup(t *testing.T) bundle {
+// setup opens a fresh store holding one QUEUED execution, which opts may adjust.
+func setup(t *testing.T, opts ...func(*store.NewExecution)) bundle {
 	t.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db.sqlite"))
@@ -53,8 +53,12 @@ func setup(t *testing.T) bundle {
 	if err := st.CreateSession(ctx, session.Session{ID: sid, Status: session.StatusActive, Language: "python", CreatedAt: now, UpdatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := st.CreateExecution(ctx, store.NewExecution{ID: uuid.Must(uuid.NewV7()).String(), SessionID: sid, Language: "python",
-		Code: "print('hi')", Now: now, Limits: execution.Limits{TimeLimitMS: 1000}})
+	n := store.NewExecution{ID: uuid.Must(uuid.NewV7()).String(), SessionID: sid, Language: "python",
+		Code: "print('hi')", Now: now, Limits: execution.Limits{TimeLimitMS: 1000}}
+	for _, o := range opts {
+		o(&n)
+	}
+	e, _, err := st.CreateExecution(ctx, n)
 	if err != nil {
 		t.Fatal(err)
 	}

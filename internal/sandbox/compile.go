@@ -1,0 +1,127 @@
+// The compile step of a run, through the host's compile cache when the Sandbox has one.
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"livecode/internal/compilecache"
+	"livecode/internal/execution"
+	"livecode/internal/language"
+)
+
+// errCompileFailed ends a cache build whose compile failed: nothing is cached. A failed compile
+// is cheap next to a good one and its program is about to be edited; caching it would also
+// cache a failure that a busy host caused (a compile killed at its time or memory limit).
+var errCompileFailed = errors.New("sandbox: compile failed")
+
+// compiled is the outcome of a run's compile step.
+type compiled struct {
+	result execution.Result // CompileOutput and CompileTimeMS; Status and Reason when it failed
+	failed bool
+	// artifacts, when not empty, is the cache entry holding the compile's output, which the
+	// run step gets bound read-only into its work dir; empty means the work dir holds them.
+	artifacts string
+	release   func() // unpins artifacts; always safe to call
+}
+
+// compile runs the compile step of job in the work dir, or finds its output in the cache.
+// CompileTimeMS is set only when the compiler ran for this run.
+func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language, files []execution.File) (compiled, error) {
+	job.argv, job.limits = lang.Compile, s.cfg.CompileLimits
+	if s.cfg.Cache == nil {
+		return s.compileHere(ctx, job)
+	}
+	var (
+		here compiled
+		ran  bool
+	)
+	build := func(ctx context.Context, outDir string) error {
+		c, err := s.compileHere(ctx, job)
+		if err != nil {
+			return err
+		}
+		here, ran = c, true
+		if c.failed {
+			return errCompileFailed
+		}
+		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes)
+	}
+	dir, release, hit, err := s.cfg.Cache.Do(ctx, cacheKey(lang, files), build)
+	switch {
+	case err == nil && hit:
+		return compiled{artifacts: dir, release: release}, nil
+	case err == nil: // built by this run: its work dir already holds the output
+		release()
+		return here, nil
+	case ran:
+		if !here.failed {
+			// Compiled, but the output could not be cached (a symlink, too large): run it uncached.
+			s.cfg.Logger.Warn("sandbox: compile output not cached", "language", lang.ID, "err", err)
+		}
+		return here, nil
+	case ctx.Err() != nil:
+		return compiled{release: func() {}}, fmt.Errorf("sandbox: compile cache: %w", err)
+	}
+	// The cache itself failed (its directory, a build error of another caller): compile uncached.
+	s.cfg.Logger.Warn("sandbox: compile cache unavailable", "language", lang.ID, "err", err)
+	return s.compileHere(ctx, job)
+}
+
+// compileHere runs the compile step in the run's work dir.
+func (s *Sandbox) compileHere(ctx context.Context, job step) (compiled, error) {
+	c := compiled{release: func() {}}
+	out, err := s.step(ctx, job)
+	if err != nil {
+		return c, err
+	}
+	c.result.CompileOutput = out.output
+	c.result.CompileTimeMS = ptr(out.wall.Milliseconds())
+	st := s.classify(out, job.limits)
+	switch {
+	case out.canceled:
+		c.failed = true
+		c.result.Status, c.result.Reason = execution.StatusCancelled, execution.ReasonCancelled
+		return c, fmt.Errorf("sandbox: compile interrupted: %w", ctx.Err())
+	case st.Status != execution.StatusCompleted:
+		c.failed = true
+		c.result.Status, c.result.Reason, c.result.ExitCode = execution.StatusFailed, execution.ReasonCompileError, st.ExitCode
+	}
+	return c, nil
+}
+
+// cacheKey is the cache key of compiling files in lang. The language's environment is part of
+// the compile's input (GOFLAGS, say), so it is folded in after a NUL, which no argv holds.
+func cacheKey(lang language.Language, files []execution.File) string {
+	argv := append(append(append([]string(nil), lang.Compile...), "\x00env"), lang.Env...)
+	return compilecache.Key(lang.ID, lang.Version, argv, files)
+}
+
+// exportArtifacts copies the compile's output, the work dir without the sources, into outDir.
+func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes int64) error {
+	if _, err := compilecache.CopyTree(outDir, workDir, maxBytes); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := os.Remove(filepath.Join(outDir, f.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// artifactMounts binds each top-level entry of the cache entry dir read-only into /work.
+func artifactMounts(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: read cache entry: %w", err)
+	}
+	var args []string
+	for _, e := range ents {
+		args = append(args, "--ro-bind", filepath.Join(dir, e.Name()), "/work/"+e.Name())
+	}
+	return args, nil
+}
