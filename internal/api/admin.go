@@ -11,6 +11,7 @@ import (
 
 	"livecode/internal/problem"
 	"livecode/internal/queue"
+	"livecode/internal/worker"
 )
 
 type adminAuth struct {
@@ -75,7 +76,7 @@ func (s *server) requeueJob(ctx context.Context, in *requeueInput) (*requeueOutp
 	if err := s.authorize(in.Authorization); err != nil {
 		return nil, err
 	}
-	if err := s.deps.Queue.Requeue(ctx, in.ID); err != nil {
+	if err := worker.Requeue(ctx, s.deps.Queue, s.deps.Store, in.ID); err != nil {
 		return nil, queueError(err)
 	}
 	out := &requeueOutput{}

@@ -165,10 +165,11 @@ func TestAdmin(t *testing.T) {
 		c.AdminToken = "s3cret"
 		d.Queue = memqueue.New(memqueue.Config{MaxRetry: -1})
 	})
-	// A job whose only delivery fails lands in the dead-letter set.
-	if err := b.queue.Enqueue(context.Background(), execution.Job{ExecutionID: "e1"}); err != nil {
-		t.Fatal(err)
-	}
+	// A job whose only delivery fails lands in the dead-letter set; its execution stays QUEUED
+	// (nothing claimed it), so requeuing it is allowed.
+	sess := b.do(t, "POST", "/code-sessions", map[string]any{"language": "python"}).want(t, http.StatusCreated)
+	run := b.do(t, "POST", "/code-sessions/"+sess.body["session_id"].(string)+"/run", nil).want(t, http.StatusAccepted)
+	e1 := run.body["execution_id"].(string)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -185,7 +186,7 @@ func TestAdmin(t *testing.T) {
 	}
 	r := b.do(t, "GET", "/admin/jobs/dead", nil, "Authorization", "Bearer s3cret").want(t, http.StatusOK)
 	jobs, _ := r.body["jobs"].([]any)
-	if len(jobs) != 1 || jobs[0].(map[string]any)["execution_id"] != "e1" {
+	if len(jobs) != 1 || jobs[0].(map[string]any)["execution_id"] != e1 {
 		t.Fatalf("dead jobs = %s", r.raw)
 	}
 	id := jobs[0].(map[string]any)["id"].(string)

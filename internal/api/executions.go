@@ -160,7 +160,7 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	if err != nil {
 		return nil, err
 	}
-	if code != nil && b.Files != nil {
+	if code != nil && len(b.Files) > 0 {
 		return nil, unprocessable("body.files", "give code or files, not both")
 	}
 	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,

@@ -76,7 +76,9 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		n.Stdin = *r.Stdin
 	}
 	if r.IdempotencyKey != "" {
-		n.IdempotencyKey, n.RequestHash, n.IdempotencyTTL = r.IdempotencyKey, r.hash(), s.cfg.IdempotencyTTL
+		// Keys are scoped to the session, so unrelated clients cannot collide on a key like "1".
+		n.IdempotencyKey = r.SessionID + "/" + r.IdempotencyKey
+		n.RequestHash, n.IdempotencyTTL = r.hash(), s.cfg.IdempotencyTTL
 	}
 	e, created, err := s.deps.Store.CreateExecution(ctx, n)
 	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != r.SessionID {
@@ -98,7 +100,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	cancel()
 	log := s.deps.Logger.With(slog.String("execution_id", e.ID), slog.String("session_id", e.SessionID))
 	if err == nil {
-		log.LogAttrs(ctx, slog.LevelInfo, "execution queued", slog.String("status", string(e.Status)),
+		log.LogAttrs(ctx, slog.LevelInfo, "execution transition", slog.String("status", string(e.Status)),
 			slog.String("language", e.Language), slog.Time("at", e.QueuedAt))
 		return nil
 	}

@@ -48,10 +48,10 @@ func OpenQueue(cfg config.Config, role Role, log *slog.Logger) (queue.Queue, err
 		if role != RoleServe {
 			return nil, fmt.Errorf("livecode %s needs a shared queue: set REDIS_URL", role)
 		}
-		return memqueue.New(memqueue.Config{Capacity: cfg.QueueCapacity, MaxRetry: cfg.MaxAttempts - 1}), nil
+		return memqueue.New(memqueue.Config{Capacity: cfg.QueueCapacity, MaxRetry: maxRetry(cfg)}), nil
 	}
 	return redisqueue.New(redisqueue.Config{URL: url, Name: cfg.QueueName, Capacity: cfg.QueueCapacity,
-		Timeout: cfg.QueueTimeout, PollInterval: cfg.QueuePoll, MaxRetry: cfg.MaxAttempts - 1, Logger: log})
+		Timeout: cfg.QueueTimeout, PollInterval: cfg.QueuePoll, MaxRetry: maxRetry(cfg), ShutdownTimeout: cfg.ShutdownGrace, Logger: log})
 }
 
 // OpenBroker opens the event broker of live output: over Redis when one is configured (its keys
@@ -67,4 +67,13 @@ func OpenBroker(cfg config.Config, log *slog.Logger) (stream.Broker, error) {
 	}
 	return redisstream.Open(url, redisstream.Config{Prefix: "livecode:" + cfg.QueueName + ":stream:", FinalTTL: finalTTL,
 		BatchSize: batch, Logger: log})
+}
+
+// maxRetry is the queues' retry bound for MAX_ATTEMPTS: the queues read 0 as "default", so one
+// attempt (no retry) is spelled -1.
+func maxRetry(cfg config.Config) int {
+	if cfg.MaxAttempts <= 1 {
+		return -1
+	}
+	return cfg.MaxAttempts - 1
 }

@@ -17,6 +17,7 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
+	"livecode/internal/worker"
 )
 
 // migrate applies the migrations: opening the store does.
@@ -134,7 +135,12 @@ func jobs(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 	}
 	defer q.Close()
 	if args[0] == "requeue" {
-		if err := q.Requeue(ctx, args[1]); err != nil {
+		st, err := app.OpenStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if err := worker.Requeue(ctx, q, st, args[1]); err != nil {
 			return err
 		}
 		fmt.Fprintln(stdout, "requeued", args[1])

@@ -37,7 +37,7 @@ type Config struct {
 	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
 	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
 	RequeueAfter  time.Duration `env:"REQUEUE_AFTER" envDefault:"30s"` // a QUEUED execution older than this gets its job again (the queue may have lost it)
-	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"20s"`
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"50s"`
 
 	// HTTP input limits.
 	MaxBodyBytes  int `env:"MAX_BODY_BYTES" envDefault:"1048576"` // 1 MiB
@@ -101,6 +101,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES must be positive")
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("config: MAX_ATTEMPTS must be at least 1")
+	case c.LeaseDuration < 300*time.Millisecond:
+		return fmt.Errorf("config: LEASE_DURATION must be at least 300ms")
+	case c.ReapInterval <= 0, c.QueuePoll <= 0, c.RequeueAfter <= 0, c.QueueTimeout <= 0, c.ShutdownGrace < 0:
+		return fmt.Errorf("config: REAP_INTERVAL, QUEUE_POLL_INTERVAL, REQUEUE_AFTER and QUEUE_TIMEOUT must be positive, SHUTDOWN_GRACE not negative")
 	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
 		return fmt.Errorf("config: a default run limit is above its maximum")

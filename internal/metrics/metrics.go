@@ -104,15 +104,16 @@ func (m *Metrics) Started(_ execution.Execution, waited time.Duration) {
 	m.wait.Observe(waited.Seconds())
 }
 
+// Released records that a slot is free again.
+func (m *Metrics) Released() { m.busy.Add(-1) }
+
 // Finished records a terminal result.
 func (m *Metrics) Finished(e execution.Execution, r execution.Result, ran time.Duration) {
-	m.busy.Add(-1)
 	m.finished.WithLabelValues(e.Language, string(r.Status), string(r.Reason)).Inc()
 	m.run.WithLabelValues(e.Language).Observe(ran.Seconds())
 }
 
 // SandboxFailed records an infrastructure failure of a run.
 func (m *Metrics) SandboxFailed(execution.Execution, error) {
-	m.busy.Add(-1)
 	m.sandboxFa.Inc()
 }

@@ -73,3 +73,9 @@ func CheckFinish(r execution.Result) error {
 	}
 	return nil
 }
+
+// Refused reports whether e ended without running because its job could not be queued: the
+// client was told 503, so an idempotency key that made e may be used again.
+func Refused(e execution.Execution) bool {
+	return e.Status == execution.StatusFailed && e.Result.Reason == execution.ReasonQueueUnavailable
+}

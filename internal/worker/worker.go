@@ -43,6 +43,8 @@ type Observer interface {
 	Finished(e execution.Execution, r execution.Result, ran time.Duration)
 	SandboxFailed(e execution.Execution, err error)
 	Retried()
+	// Released is called once for every Started, when the slot is free again.
+	Released()
 }
 
 // Config tunes a Worker. The zero value of each field means its default.
@@ -133,15 +135,21 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	started := w.cfg.Now()
 	log.Info("execution transition", "status", execution.StatusRunning, "at", started)
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
+	defer w.cfg.Observer.Released()
 
 	res, err := w.run(ctx, log, e, started, &pub)
 	switch {
 	case errors.Is(err, errCancelled):
 		w.cancelled(ctx, log, e)
 		return nil
-	case errors.Is(err, errLeaseLost) && w.endedElsewhere(ctx, e.ID):
-		// Cancelled (or otherwise ended) while it ran: nothing to retry.
-		log.Info("run stopped: the execution ended while it ran")
+	case errors.Is(err, errLeaseLost):
+		// Ended while it ran (cancelled), or another worker took it over after this one's lease
+		// lapsed: either way the execution is no longer this worker's to fail or retry.
+		if w.endedElsewhere(ctx, e.ID) {
+			log.Info("run stopped: the execution ended while it ran")
+		} else {
+			log.Warn("run stopped: the lease was lost to another worker")
+		}
 		return nil
 	case err != nil:
 		w.cfg.Observer.SandboxFailed(e, err)
@@ -267,3 +275,4 @@ func (nopObserver) Started(execution.Execution, time.Duration)                  
 func (nopObserver) Finished(execution.Execution, execution.Result, time.Duration) {}
 func (nopObserver) SandboxFailed(execution.Execution, error)                      {}
 func (nopObserver) Retried()                                                      {}
+func (nopObserver) Released()                                                     {}

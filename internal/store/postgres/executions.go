@@ -80,7 +80,13 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 				return execution.Execution{}, false, fail("get idempotent execution", err)
 			}
 			e, err := toExecution(r)
-			return e, false, err
+			if err != nil || !store.Refused(e) {
+				return e, false, err
+			}
+			// The run this key made was refused (503): the key is free for the client's retry.
+			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
+				return execution.Execution{}, false, fail("delete idempotency key", err)
+			}
 		}
 	}
 	if session.Status(status) != session.StatusActive {

@@ -59,7 +59,13 @@ func admit(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution) (exec
 				return execution.Execution{}, false, fail("get idempotent execution", err)
 			}
 			e, err := toExecution(r)
-			return e, false, err
+			if err != nil || !store.Refused(e) {
+				return e, false, err
+			}
+			// The run this key made was refused (503): the key is free for the client's retry.
+			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
+				return execution.Execution{}, false, fail("delete idempotency key", err)
+			}
 		}
 	}
 	if session.Status(sess.Status) != session.StatusActive {

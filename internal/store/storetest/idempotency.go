@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"livecode/internal/execution"
 	"livecode/internal/problem"
 	"livecode/internal/store"
 )
@@ -33,6 +34,29 @@ func idempotencyTests() map[string]func(*testing.T, store.Store) {
 			page, _, err := s.ListExecutions(ctx, ss.ID, 10, "")
 			if err != nil || len(page) != 1 {
 				t.Errorf("ListExecutions: %d executions, err %v; want 1", len(page), err)
+			}
+		},
+		"AfterRefusal": func(t *testing.T, s store.Store) {
+			// The first run's job could not be queued (the client got 503): its retry with the
+			// same key makes a new execution, and replays then return that one.
+			ctx := context.Background()
+			ss := newSession(t, s)
+			req := func(d time.Duration) store.NewExecution {
+				n := newExec(t, ss.ID, at(d))
+				n.IdempotencyKey, n.RequestHash, n.IdempotencyTTL = "key-"+ss.ID, "hash-1", time.Hour
+				return n
+			}
+			refused := create(t, s, req(0))
+			if ok, err := s.Abort(ctx, refused.ID, execution.StatusFailed, execution.ReasonQueueUnavailable, at(time.Second)); !ok || err != nil {
+				t.Fatalf("Abort: %v %v", ok, err)
+			}
+			retry, created, err := s.CreateExecution(ctx, req(2*time.Second))
+			if err != nil || !created || retry.ID == refused.ID {
+				t.Fatalf("retry after refusal: created=%v id=%s err=%v, want a new execution", created, retry.ID, err)
+			}
+			replay, created, err := s.CreateExecution(ctx, req(3*time.Second))
+			if err != nil || created || replay.ID != retry.ID {
+				t.Errorf("replay: created=%v id=%s err=%v, want %s", created, replay.ID, err, retry.ID)
 			}
 		},
 		"OtherRequest": func(t *testing.T, s store.Store) {
