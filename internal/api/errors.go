@@ -101,6 +101,26 @@ func newProblem(status int, detail string) *problemDoc {
 	return &problemDoc{ErrorModel: huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: detail}}
 }
 
+// maxErrorValue bounds the offending value a validation error echoes back: a 1 MiB body must
+// not come back in its own 422.
+const maxErrorValue = 256
+
+// trimErrorValues is a response transformer that drops large values from validation errors.
+func trimErrorValues(_ huma.Context, _ string, v any) (any, error) {
+	if m, ok := v.(*huma.ErrorModel); ok {
+		for _, d := range m.Errors {
+			if s, ok := d.Value.(string); ok && len(s) > maxErrorValue {
+				d.Value = s[:maxErrorValue] + "…"
+			} else if !ok && d.Value != nil {
+				if b, err := json.Marshal(d.Value); err != nil || len(b) > maxErrorValue {
+					d.Value = nil
+				}
+			}
+		}
+	}
+	return v, nil
+}
+
 // location gives a field name the prefix huma uses in errors[].location (body., path., query.,
 // header.): the store names body fields bare, headers capitalized, and the page cursor "before".
 func location(field string) string {

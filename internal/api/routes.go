@@ -94,6 +94,7 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "ADMIN_TOKEN"},
 	}
+	c.Transformers = append(c.Transformers, trimErrorValues)
 	return humago.New(mux, c)
 }
 
