@@ -43,8 +43,8 @@ func mountArgs(paths []string) []string {
 }
 
 // bwrapArgs is the full bubblewrap argv (argv[0] included) running argv in the work dir.
-// The seccomp program, the info and the block descriptors are seccompFD, infoFD and blockFD.
-// artifacts bind into /work, so they follow its mount.
+// The seccomp program, the info and the block descriptors are seccompFD, infoFD and blockFD;
+// static is bwrapStatic's, and dir/etc must have been made by makeEtcTree. artifacts bind into /work, so they follow its mount.
 func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string, artifacts []string) []string {
 	args := []string{
 		"bwrap",
@@ -56,11 +56,12 @@ func bwrapArgs(static []string, lang []string, dir string, env []string, argv []
 		k, v, _ := strings.Cut(kv, "=")
 		args = append(args, "--setenv", k, v)
 	}
-	args = append(args, static...)
-	args = append(args, lang...)
+	args = append(args, static...) // /dev included
+	// The run's etc tree (makeEtcTree) holds the /etc paths of the host and of the language.
+	args = append(args, "--ro-bind", filepath.Join(dir, "etc"), "/etc")
+	args = append(args, withoutEtc(lang)...)
 	args = append(args,
 		"--proc", "/proc",
-		"--dev", "/dev",
 		"--bind", filepath.Join(dir, "work"), "/work",
 		"--bind", filepath.Join(dir, "tmp"), "/tmp",
 	)

@@ -50,16 +50,17 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
+	if err := makeEtcTree(j.dir, j.langMounts); err != nil {
+		return nil, err
+	}
 	cmd.Path = s.cfg.BwrapPath
 	cmd.Args = bwrapArgs(s.mounts, j.mounts, j.dir, j.env, j.argv, j.artifacts)
 	cmd.ExtraFiles = []*os.File{seccompR, infoW, blockR}
 	// bubblewrap sets no_new_privs itself before anything else.
 	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(j.uid), Gid: uint32(j.uid), Groups: []uint32{}}
-	zz("pipes")
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("sandbox: start bubblewrap: %w", err)
 	}
-	zz("started")
 	files.closeChildEnds(cmd)
 	// files closes info and release last, after any abort.
 	l := &launch{cmd: cmd, info: infoR, release: blockW, pidfd: -1}
@@ -68,17 +69,13 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 		l.abort()
 		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
 	}
-	zz("cgcreated")
 	pids, err := l.hold()
-	zz("held")
 	if err == nil {
 		err = confine(pids, cg.procFiles(), j.uid, s.rlimits(j.limits))
 	}
-	zz("confined")
 	if err == nil {
 		err = l.start()
 	}
-	zz("released")
 	if err != nil {
 		l.abort()
 		l.close()
@@ -126,8 +123,6 @@ func (l *launch) awaitSandbox(d time.Duration) {
 	if l.pidfd < 0 {
 		return
 	}
-	zz("waited")
-	defer zz("awaited")
 	fds := []unix.PollFd{{Fd: int32(l.pidfd), Events: unix.POLLIN}}
 	deadline := time.Now().Add(d)
 	for {
@@ -143,7 +138,6 @@ func (l *launch) awaitSandbox(d time.Duration) {
 
 // close releases the pidfd.
 func (l *launch) close() {
-	zz("done")
 	if l.pidfd >= 0 {
 		unix.Close(l.pidfd)
 		l.pidfd = -1
@@ -240,13 +234,4 @@ func writeFile(path string, b []byte) error {
 type rlimit struct {
 	Resource int
 	Limit    uint64
-}
-
-var zzT time.Time
-var ZZ []map[string]time.Duration
-
-func zz(p string) {
-	if ZZ == nil { return }
-	if p == "pipes" || zzT.IsZero() { }
-	ZZ[len(ZZ)-1][p] = time.Since(zzT)
 }

@@ -66,7 +66,7 @@ func New(cfg Config) (*Sandbox, error) {
 		}
 	}
 	sweepLeftovers(cfg, driver)
-	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: mountArgs(hostPaths()), slots: make(chan int, cfg.Slots)}
+	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: bwrapStatic(cfg), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
