@@ -87,6 +87,9 @@ type settings struct {
 	DepthCacheTTL       time.Duration
 	BusyRetryAfter      time.Duration
 	AdminToken          string
+	QuotaMaxActive      int // per API key; 0 = unlimited
+	QuotaRunRateLimit   int // runs per QuotaRunRateWindow per API key; 0 = unlimited
+	QuotaRunRateWindow  time.Duration
 }
 
 func (c Config) settings() settings {
@@ -106,6 +109,9 @@ func (c Config) settings() settings {
 		DepthCacheTTL:       c.DepthCacheTTL,
 		BusyRetryAfter:      c.BusyRetryAfter,
 		AdminToken:          c.AdminToken,
+		QuotaMaxActive:      c.QuotaMaxActive,
+		QuotaRunRateLimit:   c.QuotaRunRateLimit,
+		QuotaRunRateWindow:  c.QuotaRunRateWindow,
 	}.withDefaults()
 }
 
@@ -137,6 +143,7 @@ func (c settings) withDefaults() settings {
 	def(&c.Maximums.OutputLimitBytes, 8<<20)
 	def(&c.QueueCapacity, 10000)
 	defDur(&c.RunRateWindow, time.Minute)
+	defDur(&c.QuotaRunRateWindow, time.Hour)
 	defDur(&c.IdempotencyTTL, 24*time.Hour)
 	defDur(&c.QueueTimeout, 2*time.Second)
 	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
@@ -149,6 +156,7 @@ type server struct {
 	deps  Deps
 	cfg   settings
 	depth *depthCache
+	keys  keyring
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -165,7 +173,14 @@ func newServer(d Deps, conf Config) *server {
 		d.Languages = noLanguages{}
 	}
 	c := conf.settings()
-	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}}
+	keys, err := conf.Keys()
+	ring := newKeyring(keys)
+	if err != nil {
+		// config.Load refuses bad keys at start; a Config built by hand fails closed: no key is valid.
+		d.Logger.Error("API_KEYS is invalid; every request will be refused", "error", err)
+		ring = keyring{keys: []hashedKey{{}}}
+	}
+	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring}
 }
 
 // New returns the full HTTP API of an `api` or `serve` process.
@@ -173,7 +188,7 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return recoverer(s.deps.Logger, mux)
+	return recoverer(s.deps.Logger, s.authenticate(mux))
 }
 
 // Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics.

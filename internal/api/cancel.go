@@ -36,7 +36,7 @@ func (s *server) cancelExecution(ctx context.Context, in *executionPath) (*cance
 // fails to renew it). A queued execution never runs: its job finds it terminal. Conflict when
 // the execution is already terminal.
 func (s *server) cancel(ctx context.Context, id string) (execution.Execution, error) {
-	e, err := s.deps.Store.GetExecution(ctx, id)
+	e, err := s.ownExecution(ctx, id)
 	if err != nil {
 		return e, atPath(err)
 	}

@@ -90,7 +90,7 @@ func (s *server) getExecution(ctx context.Context, in *executionPath) (*executio
 	if err := checkID("path.id", "execution", in.ID); err != nil {
 		return nil, err
 	}
-	e, err := s.deps.Store.GetExecution(ctx, in.ID)
+	e, err := s.ownExecution(ctx, in.ID)
 	if err != nil {
 		return nil, atPath(err)
 	}
@@ -102,7 +102,7 @@ func (s *server) listExecutions(ctx context.Context, in *listExecutionsInput) (*
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
 	}
-	if _, err := s.deps.Store.GetSession(ctx, in.ID); err != nil {
+	if _, err := s.ownSession(ctx, in.ID); err != nil {
 		return nil, atPath(err)
 	}
 	page, next, err := s.deps.Store.ListExecutions(ctx, in.ID, in.Limit, in.Cursor)
@@ -126,7 +126,7 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
 	}
-	sess, err := s.deps.Store.GetSession(ctx, in.ID)
+	sess, err := s.ownSession(ctx, in.ID)
 	if err != nil {
 		return nil, atPath(err)
 	}
@@ -156,6 +156,10 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	if err := checkID("body.session_id", "session", *sid); err != nil {
 		return nil, err
 	}
+	sess, err := s.ownSession(ctx, *sid)
+	if err != nil {
+		return nil, err
+	}
 	code, err := s.resolveCode("code", alias{"code", b.Code}, alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC})
 	if err != nil {
 		return nil, err
@@ -166,10 +170,6 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,
 		IdempotencyKey: in.IdempotencyKey, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
-		sess, err := s.deps.Store.GetSession(ctx, *sid)
-		if err != nil {
-			return nil, err
-		}
 		req.Language, req.Code = sess.Language, sess.SourceCode
 	}
 	if b.Language != nil {

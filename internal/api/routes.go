@@ -94,6 +94,12 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 	c.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "ADMIN_TOKEN"},
 	}
+	if s.keys.enabled() {
+		c.Components.SecuritySchemes[apiKeyBearer] = &huma.SecurityScheme{Type: "http", Scheme: "bearer",
+			Description: "An API key's secret (API_KEYS), as Authorization: Bearer <secret>"}
+		c.Components.SecuritySchemes[apiKeyHeader] = &huma.SecurityScheme{Type: "apiKey", In: "header", Name: "X-API-Key",
+			Description: "An API key's secret (API_KEYS), as X-API-Key: <secret>"}
+	}
 	c.Transformers = append(c.Transformers, trimErrorValues)
 	return humago.New(mux, c)
 }
@@ -102,6 +108,7 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 func register[I, O any](s *server, api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	// huma refuses a body that reaches MaxBodyBytes; +1 lets one of exactly MaxBodyBytes through.
 	op.MaxBodyBytes = int64(s.cfg.MaxBodyBytes) + 1
+	s.secure(&op)
 	name := op.OperationID
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)

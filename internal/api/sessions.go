@@ -70,7 +70,8 @@ func (s *server) createSession(ctx context.Context, in *createSessionInput) (*se
 		return nil, err
 	}
 	now := s.deps.Now()
-	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, CreatedAt: now, UpdatedAt: now}
+	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, Owner: ownerOf(ctx),
+		CreatedAt: now, UpdatedAt: now}
 	if code != nil {
 		sess.SourceCode = *code
 	}
@@ -84,7 +85,7 @@ func (s *server) getSession(ctx context.Context, in *sessionPath) (*getSessionOu
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
 	}
-	sess, err := s.deps.Store.GetSession(ctx, in.ID)
+	sess, err := s.ownSession(ctx, in.ID)
 	if err != nil {
 		return nil, atPath(err)
 	}
@@ -104,6 +105,9 @@ func (s *server) getSession(ctx context.Context, in *sessionPath) (*getSessionOu
 func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*savedOutput, error) {
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
+	}
+	if _, err := s.ownSession(ctx, in.ID); err != nil {
+		return nil, atPath(err)
 	}
 	b := in.Body
 	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
@@ -126,6 +130,9 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 func (s *server) closeSession(ctx context.Context, in *sessionPath) (*savedOutput, error) {
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
+	}
+	if _, err := s.ownSession(ctx, in.ID); err != nil {
+		return nil, atPath(err)
 	}
 	sess, err := s.deps.Store.CloseSession(ctx, in.ID, s.deps.Now())
 	if err != nil {

@@ -36,7 +36,7 @@ func (s *server) sessionEvents(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "session-events", err)
 		return
 	}
-	if _, err := s.deps.Store.GetSession(r.Context(), id); err != nil {
+	if _, err := s.ownSession(r.Context(), id); err != nil {
 		s.fail(w, r, "session-events", atPath(err))
 		return
 	}
@@ -56,7 +56,7 @@ func (s *server) executionFeed(r *http.Request, id string) (feed, error) {
 	if err := checkID("path.id", "execution", id); err != nil {
 		return feed{}, err
 	}
-	if _, err := s.deps.Store.GetExecution(r.Context(), id); err != nil {
+	if _, err := s.ownExecution(r.Context(), id); err != nil {
 		return feed{}, atPath(err)
 	}
 	cursor, err := lastEventID(r)

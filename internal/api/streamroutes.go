@@ -49,6 +49,16 @@ func (s *server) streamRoutes(mux *http.ServeMux, api huma.API) {
 		Parameters: []*huma.Param{idParam("Execution"), cursor[1]},
 		Responses: map[string]*huma.Response{"101": {Description: "Switching to the WebSocket protocol"},
 			"404": {Description: "Not found"}}})
+	if s.keys.enabled() {
+		token := &huma.Param{Name: "access_token", In: "query", Schema: &huma.Schema{Type: "string"},
+			Description: "The API key's secret, for clients that cannot set headers (EventSource, WebSocket)"}
+		for _, path := range []string{"/executions/{id}/events", "/code-sessions/{id}/events", "/executions/{id}/ws"} {
+			op := oapi.Paths[path].Get
+			s.secure(op)
+			op.Parameters = append(op.Parameters, token)
+			op.Responses["401"] = &huma.Response{Description: "Missing or invalid API key"}
+		}
+	}
 }
 
 type shutdownKey struct{}

@@ -70,6 +70,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		ID: s.deps.NewID(), SessionID: r.SessionID, Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
 		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode,
 		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
+		OwnerMaxActive: s.cfg.QuotaMaxActive, OwnerRateLimit: s.cfg.QuotaRunRateLimit, OwnerRateWindow: s.cfg.QuotaRunRateWindow,
 	}
 	n.Interactive = r.Interactive
 	if r.Stdin != nil {

@@ -71,6 +71,50 @@ type Config struct {
 
 	// Operators.
 	AdminToken string `env:"ADMIN_TOKEN"` // enables /admin/* when set
+
+	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
+	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
+	QuotaMaxActive     int           `env:"QUOTA_MAX_ACTIVE"`     // QUEUED+RUNNING executions per key; 0 = unlimited
+	QuotaRunRateLimit  int           `env:"QUOTA_RUN_RATE_LIMIT"` // runs per window per key; 0 = unlimited
+	QuotaRunRateWindow time.Duration `env:"QUOTA_RUN_RATE_WINDOW" envDefault:"1h"`
+}
+
+// APIKey is one client's credential: requests bearing Secret act as Name.
+type APIKey struct {
+	Name   string
+	Secret string
+}
+
+// minSecretLen is the shortest secret API_KEYS accepts.
+const minSecretLen = 16
+
+// Keys parses API_KEYS: comma-separated name:secret pairs, names of [a-z0-9_-], secrets of at
+// least 16 characters without spaces, no name or secret twice. Empty means no authentication.
+// It returns an error naming the first bad entry (never its secret).
+func (c Config) Keys() ([]APIKey, error) {
+	if strings.TrimSpace(c.APIKeys) == "" {
+		return nil, nil
+	}
+	var keys []APIKey
+	names, secrets := map[string]bool{}, map[string]bool{}
+	for i, pair := range strings.Split(c.APIKeys, ",") {
+		name, secret, ok := strings.Cut(strings.TrimSpace(pair), ":")
+		switch {
+		case !ok || name == "":
+			return nil, fmt.Errorf("config: API_KEYS entry %d is not name:secret", i+1)
+		case strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != "":
+			return nil, fmt.Errorf("config: API_KEYS name %q may only use a-z, 0-9, _ and -", name)
+		case len(secret) < minSecretLen || strings.ContainsAny(secret, " \t\r\n"):
+			return nil, fmt.Errorf("config: API_KEYS secret of %q must be at least %d characters without spaces", name, minSecretLen)
+		case names[name]:
+			return nil, fmt.Errorf("config: API_KEYS names %q twice", name)
+		case secrets[secret]:
+			return nil, fmt.Errorf("config: API_KEYS gives %q a secret another key has", name)
+		}
+		names[name], secrets[secret] = true, true
+		keys = append(keys, APIKey{Name: name, Secret: secret})
+	}
+	return keys, nil
 }
 
 // Load reads the configuration from getenv.
@@ -108,6 +152,11 @@ func (c Config) validate() error {
 	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
 		return fmt.Errorf("config: a default run limit is above its maximum")
+	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
+		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
+	}
+	if _, err := c.Keys(); err != nil {
+		return err
 	}
 	_, _, err := c.Database()
 	return err

@@ -18,6 +18,8 @@ type Session struct {
 	Status     Status
 	Language   string
 	SourceCode string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Owner is the name of the API key that created the session; "" when authentication is off.
+	Owner     string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }

@@ -79,3 +79,27 @@ func CheckFinish(r execution.Result) error {
 func Refused(e execution.Execution) bool {
 	return e.Status == execution.StatusFailed && e.Result.Reason == execution.ReasonQueueUnavailable
 }
+
+// ErrOwnerActive returns the RateLimited error for a run refused by the owner's active quota.
+func ErrOwnerActive(owner string, max int) *problem.Error {
+	return &problem.Error{Kind: problem.RateLimited,
+		Message: fmt.Sprintf("quota exceeded: API key %s may have at most %d active executions (QUOTA_MAX_ACTIVE)", owner, max)}
+}
+
+// OwnerQuotaApplies reports whether the owner's quotas bound a run of a session owned by owner.
+func OwnerQuotaApplies(n NewExecution, owner string) (active, rate bool) {
+	if owner == "" {
+		return false, false
+	}
+	return n.OwnerMaxActive > 0, n.OwnerRateLimit > 0 && n.OwnerRateWindow > 0
+}
+
+// OwnerRateCheck applies the owner's run quota as RateCheck applies the session's rate limit.
+func OwnerRateCheck(n NewExecution, owner string, runs int64, oldest time.Time) *problem.Error {
+	perr := RateCheck(NewExecution{Now: n.Now, RateLimit: n.OwnerRateLimit, RateWindow: n.OwnerRateWindow}, runs, oldest)
+	if perr != nil {
+		perr.Message = fmt.Sprintf("quota exceeded: API key %s may start at most %d runs per %s (QUOTA_RUN_RATE_LIMIT)",
+			owner, n.OwnerRateLimit, n.OwnerRateWindow)
+	}
+	return perr
+}

@@ -29,7 +29,7 @@ type Store interface {
 	// CreateExecution admits and stores a QUEUED execution in one transaction: the session must
 	// exist (NotFound) and be ACTIVE (Conflict); when SaveCode is set the session's language and
 	// code are updated first; the admission rules are checked (Conflict with Ref = the active
-	// execution's id; RateLimited with RetryAfter); and an idempotency key, when given, returns the
+	// execution's id; RateLimited with RetryAfter), then the owner's quotas (RateLimited); and an idempotency key, when given, returns the
 	// execution first created with it (created=false) or Unprocessable if its request hash differs.
 	CreateExecution(ctx context.Context, n NewExecution) (e execution.Execution, created bool, err error)
 	// GetExecution returns an execution, NotFound if unknown.
@@ -97,6 +97,13 @@ type NewExecution struct {
 	// RateLimit bounds executions created per session within RateWindow; 0 means unlimited.
 	RateLimit  int
 	RateWindow time.Duration
+
+	// OwnerMaxActive bounds the QUEUED+RUNNING executions across all sessions of the session's
+	// owner; OwnerRateLimit bounds the runs the owner creates within OwnerRateWindow. Both apply
+	// only to sessions with an owner; 0 means unlimited. Past either, RateLimited.
+	OwnerMaxActive  int
+	OwnerRateLimit  int
+	OwnerRateWindow time.Duration
 
 	// IdempotencyKey, when non-empty, makes the request idempotent for IdempotencyTTL.
 	IdempotencyKey string

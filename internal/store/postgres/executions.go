@@ -55,7 +55,7 @@ func (s *Store) createOnce(ctx context.Context, n store.NewExecution) (execution
 }
 
 func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (execution.Execution, bool, error) {
-	status, err := q.LockSession(ctx, n.SessionID)
+	sess, err := q.LockSession(ctx, n.SessionID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return execution.Execution{}, false, store.ErrSessionNotFound(n.SessionID)
 	}
@@ -89,7 +89,7 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 			}
 		}
 	}
-	if session.Status(status) != session.StatusActive {
+	if session.Status(sess.Status) != session.StatusActive {
 		return execution.Execution{}, false, store.ErrSessionClosed(n.SessionID)
 	}
 	if n.SaveCode {
@@ -117,7 +117,10 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 			return execution.Execution{}, false, perr
 		}
 	}
-	err = q.InsertExecution(ctx, pgdb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID,
+	if err := ownerQuota(ctx, q, n, sess.Owner); err != nil {
+		return execution.Execution{}, false, err
+	}
+	err = q.InsertExecution(ctx, pgdb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: sess.Owner,
 		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
 		Args: store.EncodeList(n.Args), TimeLimitMs: int32(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int32(n.Limits.MemoryLimitMB), MaxProcesses: int32(n.Limits.MaxProcesses),
@@ -139,6 +142,38 @@ func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (executio
 		}
 	}
 	return store.Queued(n), true, nil
+}
+
+// ownerQuota applies the owner's quotas. The session row lock serializes one session's runs
+// only; a transaction-scoped advisory lock on the owner serializes the runs of all its sessions
+// (taken after the row lock, always in that order, so two admissions cannot deadlock).
+func ownerQuota(ctx context.Context, q *pgdb.Queries, n store.NewExecution, owner string) error {
+	active, rate := store.OwnerQuotaApplies(n, owner)
+	if !active && !rate {
+		return nil
+	}
+	if err := q.LockOwner(ctx, owner); err != nil {
+		return fail("lock owner", err)
+	}
+	if active {
+		count, err := q.OwnerActiveExecutions(ctx, owner)
+		if err != nil {
+			return fail("owner active executions", err)
+		}
+		if count >= int64(n.OwnerMaxActive) {
+			return store.ErrOwnerActive(owner, n.OwnerMaxActive)
+		}
+	}
+	if rate {
+		rr, err := q.OwnerRecentRuns(ctx, pgdb.OwnerRecentRunsParams{Owner: owner, Since: ts(n.Now.Add(-n.OwnerRateWindow))})
+		if err != nil {
+			return fail("owner recent runs", err)
+		}
+		if perr := store.OwnerRateCheck(n, owner, rr.Runs, rr.Oldest); perr != nil {
+			return perr
+		}
+	}
+	return nil
 }
 
 // GetExecution returns an execution. Errors: NotFound; Unavailable.

@@ -1,12 +1,16 @@
 -- name: CreateSession :exec
-INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6);
+INSERT INTO sessions (id, status, language, source_code, created_at, updated_at, owner)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
 
 -- name: GetSession :one
 SELECT * FROM sessions WHERE id = $1;
 
 -- name: LockSession :one
-SELECT status FROM sessions WHERE id = $1 FOR UPDATE;
+SELECT status, owner FROM sessions WHERE id = $1 FOR UPDATE;
+
+-- name: LockOwner :exec
+-- Serializes the admissions of one owner's runs, across all its sessions, until commit.
+SELECT pg_advisory_xact_lock(hashtext(sqlc.arg(owner)::text));
 
 -- name: UpdateSession :one
 UPDATE sessions
@@ -23,8 +27,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, status, queued_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, 'QUEUED', $12);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = $1;
@@ -55,6 +59,15 @@ LIMIT sqlc.arg(max_rows);
 SELECT count(*) AS runs, coalesce(min(queued_at), to_timestamp(0))::timestamptz AS oldest
 FROM executions
 WHERE session_id = sqlc.arg(session_id) AND queued_at > sqlc.arg(since);
+
+-- name: OwnerActiveExecutions :one
+SELECT count(*) FROM executions
+WHERE owner = sqlc.arg(owner) AND owner <> '' AND status IN ('QUEUED', 'RUNNING');
+
+-- name: OwnerRecentRuns :one
+SELECT count(*) AS runs, coalesce(min(queued_at), to_timestamp(0))::timestamptz AS oldest
+FROM executions
+WHERE owner = sqlc.arg(owner) AND owner <> '' AND queued_at > sqlc.arg(since);
 
 -- name: GetIdempotencyKey :one
 SELECT * FROM idempotency_keys WHERE key = $1;

@@ -96,7 +96,10 @@ func admit(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution) (exec
 			return execution.Execution{}, false, perr
 		}
 	}
-	err = q.InsertExecution(ctx, sqlitedb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID,
+	if err := ownerQuota(ctx, q, n, sess.Owner); err != nil {
+		return execution.Execution{}, false, err
+	}
+	err = q.InsertExecution(ctx, sqlitedb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: sess.Owner,
 		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
 		Args: store.EncodeList(n.Args), TimeLimitMs: int64(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int64(n.Limits.MemoryLimitMB), MaxProcesses: int64(n.Limits.MaxProcesses),
@@ -115,6 +118,31 @@ func admit(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution) (exec
 		}
 	}
 	return store.Queued(n), true, nil
+}
+
+// ownerQuota applies the owner's quotas. The IMMEDIATE transaction holds the database's write
+// lock, so runs of one owner's sessions are admitted one at a time.
+func ownerQuota(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution, owner string) error {
+	active, rate := store.OwnerQuotaApplies(n, owner)
+	if active {
+		count, err := q.OwnerActiveExecutions(ctx, owner)
+		if err != nil {
+			return fail("owner active executions", err)
+		}
+		if count >= int64(n.OwnerMaxActive) {
+			return store.ErrOwnerActive(owner, n.OwnerMaxActive)
+		}
+	}
+	if rate {
+		rr, err := q.OwnerRecentRuns(ctx, sqlitedb.OwnerRecentRunsParams{Owner: owner, Since: ms(n.Now.Add(-n.OwnerRateWindow))})
+		if err != nil {
+			return fail("owner recent runs", err)
+		}
+		if perr := store.OwnerRateCheck(n, owner, rr.Runs, fromMS(rr.Oldest)); perr != nil {
+			return perr
+		}
+	}
+	return nil
 }
 
 // GetExecution returns an execution. Errors: NotFound.

@@ -1,6 +1,6 @@
 -- name: CreateSession :exec
-INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?);
+INSERT INTO sessions (id, status, language, source_code, created_at, updated_at, owner)
+VALUES (?, ?, ?, ?, ?, ?, ?);
 
 -- name: GetSession :one
 SELECT * FROM sessions WHERE id = ?;
@@ -20,8 +20,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, status, queued_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = ?;
@@ -52,6 +52,15 @@ LIMIT sqlc.arg(max_rows);
 SELECT count(*) AS runs, CAST(coalesce(min(queued_at), 0) AS INTEGER) AS oldest
 FROM executions
 WHERE session_id = sqlc.arg(session_id) AND queued_at > sqlc.arg(since);
+
+-- name: OwnerActiveExecutions :one
+SELECT count(*) FROM executions
+WHERE owner = sqlc.arg(owner) AND owner <> '' AND status IN ('QUEUED', 'RUNNING');
+
+-- name: OwnerRecentRuns :one
+SELECT count(*) AS runs, CAST(coalesce(min(queued_at), 0) AS INTEGER) AS oldest
+FROM executions
+WHERE owner = sqlc.arg(owner) AND owner <> '' AND queued_at > sqlc.arg(since);
 
 -- name: GetIdempotencyKey :one
 SELECT * FROM idempotency_keys WHERE key = ?;

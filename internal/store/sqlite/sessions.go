@@ -16,7 +16,7 @@ import (
 // CreateSession stores a new session. Errors: Conflict if the id exists.
 func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
 	err := s.wq.CreateSession(ctx, sqlitedb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
-		Language: ss.Language, SourceCode: ss.SourceCode, CreatedAt: ms(ss.CreatedAt), UpdatedAt: ms(ss.UpdatedAt)})
+		Language: ss.Language, SourceCode: ss.SourceCode, CreatedAt: ms(ss.CreatedAt), UpdatedAt: ms(ss.UpdatedAt), Owner: ss.Owner})
 	if isUnique(err) {
 		return problem.New(problem.Conflict, "session %s already exists", ss.ID)
 	}

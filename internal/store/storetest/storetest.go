@@ -33,6 +33,7 @@ func Run(t *testing.T, open Open) {
 		{"Transition", transitionTests()},
 		{"Reap", reapTests()},
 		{"Race", raceTests()},
+		{"Quota", quotaTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -39,6 +39,7 @@ type Execution struct {
 	CompileOutput    []byte
 	CompileTimeMs    *int64
 	Interactive      bool
+	Owner            string
 }
 
 type IdempotencyKey struct {
@@ -55,4 +56,5 @@ type Session struct {
 	SourceCode []byte
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Owner      string
 }

@@ -78,7 +78,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, $3)
 WHERE id = $4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= $3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner
 `
 
 type ClaimParams struct {
@@ -127,6 +127,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
@@ -134,7 +135,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 const closeSession = `-- name: CloseSession :one
 UPDATE sessions SET status = 'CLOSED', updated_at = $1
 WHERE id = $2 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at
+RETURNING id, status, language, source_code, created_at, updated_at, owner
 `
 
 type CloseSessionParams struct {
@@ -152,13 +153,14 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const createSession = `-- name: CreateSession :exec
-INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO sessions (id, status, language, source_code, created_at, updated_at, owner)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 `
 
 type CreateSessionParams struct {
@@ -168,6 +170,7 @@ type CreateSessionParams struct {
 	SourceCode []byte
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	Owner      string
 }
 
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
@@ -178,6 +181,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 		arg.SourceCode,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Owner,
 	)
 	return err
 }
@@ -269,7 +273,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE id = $1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE id = $1
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -306,6 +310,7 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
@@ -327,7 +332,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (Idempotenc
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id, status, language, source_code, created_at, updated_at FROM sessions WHERE id = $1
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions WHERE id = $1
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
@@ -340,14 +345,15 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, status, queued_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, 'QUEUED', $12)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12)
 `
 
 type InsertExecutionParams struct {
@@ -364,6 +370,7 @@ type InsertExecutionParams struct {
 	OutputLimitBytes int32
 	QueuedAt         time.Time
 	Interactive      bool
+	Owner            string
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
@@ -381,6 +388,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.OutputLimitBytes,
 		arg.QueuedAt,
 		arg.Interactive,
+		arg.Owner,
 	)
 	return err
 }
@@ -407,7 +415,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -444,12 +452,13 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
 WHERE session_id = $1
 ORDER BY queued_at DESC, id DESC
 LIMIT $2
@@ -500,6 +509,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.CompileOutput,
 			&i.CompileTimeMs,
 			&i.Interactive,
+			&i.Owner,
 		); err != nil {
 			return nil, err
 		}
@@ -512,7 +522,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
 WHERE session_id = $1
   AND (queued_at < $2 OR (queued_at = $2 AND id < $3))
 ORDER BY queued_at DESC, id DESC
@@ -571,6 +581,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.CompileOutput,
 			&i.CompileTimeMs,
 			&i.Interactive,
+			&i.Owner,
 		); err != nil {
 			return nil, err
 		}
@@ -582,15 +593,30 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 	return items, nil
 }
 
-const lockSession = `-- name: LockSession :one
-SELECT status FROM sessions WHERE id = $1 FOR UPDATE
+const lockOwner = `-- name: LockOwner :exec
+SELECT pg_advisory_xact_lock(hashtext($1::text))
 `
 
-func (q *Queries) LockSession(ctx context.Context, id string) (string, error) {
+// Serializes the admissions of one owner's runs, across all its sessions, until commit.
+func (q *Queries) LockOwner(ctx context.Context, owner string) error {
+	_, err := q.db.Exec(ctx, lockOwner, owner)
+	return err
+}
+
+const lockSession = `-- name: LockSession :one
+SELECT status, owner FROM sessions WHERE id = $1 FOR UPDATE
+`
+
+type LockSessionRow struct {
+	Status string
+	Owner  string
+}
+
+func (q *Queries) LockSession(ctx context.Context, id string) (LockSessionRow, error) {
 	row := q.db.QueryRow(ctx, lockSession, id)
-	var status string
-	err := row.Scan(&status)
-	return status, err
+	var i LockSessionRow
+	err := row.Scan(&i.Status, &i.Owner)
+	return i, err
 }
 
 const orphans = `-- name: Orphans :many
@@ -632,6 +658,41 @@ func (q *Queries) Orphans(ctx context.Context, arg OrphansParams) ([]OrphansRow,
 		return nil, err
 	}
 	return items, nil
+}
+
+const ownerActiveExecutions = `-- name: OwnerActiveExecutions :one
+SELECT count(*) FROM executions
+WHERE owner = $1 AND owner <> '' AND status IN ('QUEUED', 'RUNNING')
+`
+
+func (q *Queries) OwnerActiveExecutions(ctx context.Context, owner string) (int64, error) {
+	row := q.db.QueryRow(ctx, ownerActiveExecutions, owner)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const ownerRecentRuns = `-- name: OwnerRecentRuns :one
+SELECT count(*) AS runs, coalesce(min(queued_at), to_timestamp(0))::timestamptz AS oldest
+FROM executions
+WHERE owner = $1 AND owner <> '' AND queued_at > $2
+`
+
+type OwnerRecentRunsParams struct {
+	Owner string
+	Since time.Time
+}
+
+type OwnerRecentRunsRow struct {
+	Runs   int64
+	Oldest time.Time
+}
+
+func (q *Queries) OwnerRecentRuns(ctx context.Context, arg OwnerRecentRunsParams) (OwnerRecentRunsRow, error) {
+	row := q.db.QueryRow(ctx, ownerRecentRuns, arg.Owner, arg.Since)
+	var i OwnerRecentRunsRow
+	err := row.Scan(&i.Runs, &i.Oldest)
+	return i, err
 }
 
 const recentRuns = `-- name: RecentRuns :one
@@ -715,7 +776,7 @@ SET language    = coalesce($1, language),
     source_code = coalesce($2, source_code),
     updated_at  = $3
 WHERE id = $4 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at
+RETURNING id, status, language, source_code, created_at, updated_at, owner
 `
 
 type UpdateSessionParams struct {
@@ -740,6 +801,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }

@@ -75,6 +75,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.orphansStmt, err = db.PrepareContext(ctx, orphans); err != nil {
 		return nil, fmt.Errorf("error preparing query Orphans: %w", err)
 	}
+	if q.ownerActiveExecutionsStmt, err = db.PrepareContext(ctx, ownerActiveExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerActiveExecutions: %w", err)
+	}
+	if q.ownerRecentRunsStmt, err = db.PrepareContext(ctx, ownerRecentRuns); err != nil {
+		return nil, fmt.Errorf("error preparing query OwnerRecentRuns: %w", err)
+	}
 	if q.recentRunsStmt, err = db.PrepareContext(ctx, recentRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentRuns: %w", err)
 	}
@@ -177,6 +183,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing orphansStmt: %w", cerr)
 		}
 	}
+	if q.ownerActiveExecutionsStmt != nil {
+		if cerr := q.ownerActiveExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerActiveExecutionsStmt: %w", cerr)
+		}
+	}
+	if q.ownerRecentRunsStmt != nil {
+		if cerr := q.ownerRecentRunsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing ownerRecentRunsStmt: %w", cerr)
+		}
+	}
 	if q.recentRunsStmt != nil {
 		if cerr := q.recentRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing recentRunsStmt: %w", cerr)
@@ -234,55 +250,59 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                       DBTX
-	tx                       *sql.Tx
-	abortStmt                *sql.Stmt
-	activeExecutionsStmt     *sql.Stmt
-	claimStmt                *sql.Stmt
-	closeSessionStmt         *sql.Stmt
-	createSessionStmt        *sql.Stmt
-	deleteIdempotencyKeyStmt *sql.Stmt
-	expireLeasesStmt         *sql.Stmt
-	finishStmt               *sql.Stmt
-	getExecutionStmt         *sql.Stmt
-	getIdempotencyKeyStmt    *sql.Stmt
-	getSessionStmt           *sql.Stmt
-	insertExecutionStmt      *sql.Stmt
-	insertIdempotencyKeyStmt *sql.Stmt
-	latestExecutionStmt      *sql.Stmt
-	listExecutionsStmt       *sql.Stmt
-	listExecutionsBeforeStmt *sql.Stmt
-	orphansStmt              *sql.Stmt
-	recentRunsStmt           *sql.Stmt
-	releaseLeaseStmt         *sql.Stmt
-	renewLeaseStmt           *sql.Stmt
-	updateSessionStmt        *sql.Stmt
+	db                        DBTX
+	tx                        *sql.Tx
+	abortStmt                 *sql.Stmt
+	activeExecutionsStmt      *sql.Stmt
+	claimStmt                 *sql.Stmt
+	closeSessionStmt          *sql.Stmt
+	createSessionStmt         *sql.Stmt
+	deleteIdempotencyKeyStmt  *sql.Stmt
+	expireLeasesStmt          *sql.Stmt
+	finishStmt                *sql.Stmt
+	getExecutionStmt          *sql.Stmt
+	getIdempotencyKeyStmt     *sql.Stmt
+	getSessionStmt            *sql.Stmt
+	insertExecutionStmt       *sql.Stmt
+	insertIdempotencyKeyStmt  *sql.Stmt
+	latestExecutionStmt       *sql.Stmt
+	listExecutionsStmt        *sql.Stmt
+	listExecutionsBeforeStmt  *sql.Stmt
+	orphansStmt               *sql.Stmt
+	ownerActiveExecutionsStmt *sql.Stmt
+	ownerRecentRunsStmt       *sql.Stmt
+	recentRunsStmt            *sql.Stmt
+	releaseLeaseStmt          *sql.Stmt
+	renewLeaseStmt            *sql.Stmt
+	updateSessionStmt         *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                       tx,
-		tx:                       tx,
-		abortStmt:                q.abortStmt,
-		activeExecutionsStmt:     q.activeExecutionsStmt,
-		claimStmt:                q.claimStmt,
-		closeSessionStmt:         q.closeSessionStmt,
-		createSessionStmt:        q.createSessionStmt,
-		deleteIdempotencyKeyStmt: q.deleteIdempotencyKeyStmt,
-		expireLeasesStmt:         q.expireLeasesStmt,
-		finishStmt:               q.finishStmt,
-		getExecutionStmt:         q.getExecutionStmt,
-		getIdempotencyKeyStmt:    q.getIdempotencyKeyStmt,
-		getSessionStmt:           q.getSessionStmt,
-		insertExecutionStmt:      q.insertExecutionStmt,
-		insertIdempotencyKeyStmt: q.insertIdempotencyKeyStmt,
-		latestExecutionStmt:      q.latestExecutionStmt,
-		listExecutionsStmt:       q.listExecutionsStmt,
-		listExecutionsBeforeStmt: q.listExecutionsBeforeStmt,
-		orphansStmt:              q.orphansStmt,
-		recentRunsStmt:           q.recentRunsStmt,
-		releaseLeaseStmt:         q.releaseLeaseStmt,
-		renewLeaseStmt:           q.renewLeaseStmt,
-		updateSessionStmt:        q.updateSessionStmt,
+		db:                        tx,
+		tx:                        tx,
+		abortStmt:                 q.abortStmt,
+		activeExecutionsStmt:      q.activeExecutionsStmt,
+		claimStmt:                 q.claimStmt,
+		closeSessionStmt:          q.closeSessionStmt,
+		createSessionStmt:         q.createSessionStmt,
+		deleteIdempotencyKeyStmt:  q.deleteIdempotencyKeyStmt,
+		expireLeasesStmt:          q.expireLeasesStmt,
+		finishStmt:                q.finishStmt,
+		getExecutionStmt:          q.getExecutionStmt,
+		getIdempotencyKeyStmt:     q.getIdempotencyKeyStmt,
+		getSessionStmt:            q.getSessionStmt,
+		insertExecutionStmt:       q.insertExecutionStmt,
+		insertIdempotencyKeyStmt:  q.insertIdempotencyKeyStmt,
+		latestExecutionStmt:       q.latestExecutionStmt,
+		listExecutionsStmt:        q.listExecutionsStmt,
+		listExecutionsBeforeStmt:  q.listExecutionsBeforeStmt,
+		orphansStmt:               q.orphansStmt,
+		ownerActiveExecutionsStmt: q.ownerActiveExecutionsStmt,
+		ownerRecentRunsStmt:       q.ownerRecentRunsStmt,
+		recentRunsStmt:            q.recentRunsStmt,
+		releaseLeaseStmt:          q.releaseLeaseStmt,
+		renewLeaseStmt:            q.renewLeaseStmt,
+		updateSessionStmt:         q.updateSessionStmt,
 	}
 }

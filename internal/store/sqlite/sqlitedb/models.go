@@ -35,6 +35,7 @@ type Execution struct {
 	CompileOutput    string
 	CompileTimeMs    *int64
 	Interactive      int64
+	Owner            string
 }
 
 type IdempotencyKey struct {
@@ -51,4 +52,5 @@ type Session struct {
 	SourceCode string
 	CreatedAt  int64
 	UpdatedAt  int64
+	Owner      string
 }

@@ -80,7 +80,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, ?3)
 WHERE id = ?4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= ?3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner
 `
 
 type ClaimParams struct {
@@ -129,6 +129,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
@@ -136,7 +137,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 const closeSession = `-- name: CloseSession :one
 UPDATE sessions SET status = 'CLOSED', updated_at = ?1
 WHERE id = ?2 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at
+RETURNING id, status, language, source_code, created_at, updated_at, owner
 `
 
 type CloseSessionParams struct {
@@ -154,13 +155,14 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const createSession = `-- name: CreateSession :exec
-INSERT INTO sessions (id, status, language, source_code, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO sessions (id, status, language, source_code, created_at, updated_at, owner)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 `
 
 type CreateSessionParams struct {
@@ -170,6 +172,7 @@ type CreateSessionParams struct {
 	SourceCode string
 	CreatedAt  int64
 	UpdatedAt  int64
+	Owner      string
 }
 
 func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) error {
@@ -180,6 +183,7 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 		arg.SourceCode,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.Owner,
 	)
 	return err
 }
@@ -271,7 +275,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE id = ?
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE id = ?
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -308,6 +312,7 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
@@ -329,7 +334,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (Idempotenc
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id, status, language, source_code, created_at, updated_at FROM sessions WHERE id = ?
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions WHERE id = ?
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
@@ -342,14 +347,15 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, status, queued_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?)
 `
 
 type InsertExecutionParams struct {
@@ -365,6 +371,7 @@ type InsertExecutionParams struct {
 	MaxProcesses     int64
 	OutputLimitBytes int64
 	Interactive      int64
+	Owner            string
 	QueuedAt         int64
 }
 
@@ -382,6 +389,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.MaxProcesses,
 		arg.OutputLimitBytes,
 		arg.Interactive,
+		arg.Owner,
 		arg.QueuedAt,
 	)
 	return err
@@ -409,7 +417,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -446,12 +454,13 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.CompileOutput,
 		&i.CompileTimeMs,
 		&i.Interactive,
+		&i.Owner,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
 WHERE session_id = ?1
 ORDER BY queued_at DESC, id DESC
 LIMIT ?2
@@ -502,6 +511,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.CompileOutput,
 			&i.CompileTimeMs,
 			&i.Interactive,
+			&i.Owner,
 		); err != nil {
 			return nil, err
 		}
@@ -517,7 +527,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
 WHERE session_id = ?1
   AND (queued_at < ?2 OR (queued_at = ?2 AND id < ?3))
 ORDER BY queued_at DESC, id DESC
@@ -576,6 +586,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.CompileOutput,
 			&i.CompileTimeMs,
 			&i.Interactive,
+			&i.Owner,
 		); err != nil {
 			return nil, err
 		}
@@ -632,6 +643,41 @@ func (q *Queries) Orphans(ctx context.Context, arg OrphansParams) ([]OrphansRow,
 		return nil, err
 	}
 	return items, nil
+}
+
+const ownerActiveExecutions = `-- name: OwnerActiveExecutions :one
+SELECT count(*) FROM executions
+WHERE owner = ?1 AND owner <> '' AND status IN ('QUEUED', 'RUNNING')
+`
+
+func (q *Queries) OwnerActiveExecutions(ctx context.Context, owner string) (int64, error) {
+	row := q.queryRow(ctx, q.ownerActiveExecutionsStmt, ownerActiveExecutions, owner)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
+const ownerRecentRuns = `-- name: OwnerRecentRuns :one
+SELECT count(*) AS runs, CAST(coalesce(min(queued_at), 0) AS INTEGER) AS oldest
+FROM executions
+WHERE owner = ?1 AND owner <> '' AND queued_at > ?2
+`
+
+type OwnerRecentRunsParams struct {
+	Owner string
+	Since int64
+}
+
+type OwnerRecentRunsRow struct {
+	Runs   int64
+	Oldest int64
+}
+
+func (q *Queries) OwnerRecentRuns(ctx context.Context, arg OwnerRecentRunsParams) (OwnerRecentRunsRow, error) {
+	row := q.queryRow(ctx, q.ownerRecentRunsStmt, ownerRecentRuns, arg.Owner, arg.Since)
+	var i OwnerRecentRunsRow
+	err := row.Scan(&i.Runs, &i.Oldest)
+	return i, err
 }
 
 const recentRuns = `-- name: RecentRuns :one
@@ -715,7 +761,7 @@ SET language    = coalesce(?1, language),
     source_code = coalesce(?2, source_code),
     updated_at  = ?3
 WHERE id = ?4 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at
+RETURNING id, status, language, source_code, created_at, updated_at, owner
 `
 
 type UpdateSessionParams struct {
@@ -740,6 +786,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		&i.SourceCode,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Owner,
 	)
 	return i, err
 }
