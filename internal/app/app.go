@@ -168,7 +168,8 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 		if err := q.Run(workCtx, cfg.Workers, w.Handle); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("queue consumer stopped", "err", err)
 		}
-		w.Wait() // the last runs' live events, before the broker closes
+		w.Wait()  // the last runs' live events, before the broker closes
+		sb.Wait() // the last runs' cgroups and work dirs
 	}()
 	go func() {
 		defer wg.Done()

@@ -80,6 +80,7 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	limits := cfg.Defaults()
 	res, err := sb.Run(ctx, sandbox.Spec{Language: lang, Limits: limits,
 		Files: []execution.File{{Name: lang.SourceFile, Content: string(code)}}, Stdin: strings.NewReader(*stdin)})
+	sb.Wait()
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run: sandbox failed:", err)
 		return 1

@@ -112,6 +112,7 @@ func TestAttacks(t *testing.T) {
 	if _, err := os.Stat("/etc/passwd"); err != nil {
 		t.Errorf("host file gone: %v", err)
 	}
+	b.sb.Wait() // cgroups and work dirs are removed just after each result
 	assertNoLeftovers(t, uidBase, slots, parent, work)
 }
 

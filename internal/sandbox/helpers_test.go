@@ -36,6 +36,7 @@ func setup(t testing.TB, cfg sandbox.Config) bundle {
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}
+	t.Cleanup(sb.Wait) // before the work root (a t.TempDir made earlier) is removed
 	langs, err := language.Load("")
 	if err != nil {
 		t.Fatalf("language.Load: %v", err)

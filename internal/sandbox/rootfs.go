@@ -146,6 +146,11 @@ func makeEtcTree(dir string, langMounts []string) error {
 		if err := unix.Mount(p, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 			return fmt.Errorf("sandbox: etc tree: bind %s: %w", p, err)
 		}
+		// Read-only on the host too: the binds are the host's own files, and nothing that walks
+		// the work root (a cleanup, an operator's rm -rf after a crash) may ever write through them.
+		if err := unix.Mount("", dst, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("sandbox: etc tree: read-only %s: %w", p, err)
+		}
 	}
 	return nil
 }

@@ -23,6 +23,7 @@ type Sandbox struct {
 	mounts  []string // bubblewrap arguments of the host's toolchain paths
 	slots   chan int
 	seq     atomic.Uint64
+	pending pending
 }
 
 // New checks the host, removes what runs of a crashed earlier process left behind and prepares
@@ -92,25 +93,24 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	case <-ctx.Done():
 		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
-	defer func() { s.slots <- slot }()
-
 	uid := s.cfg.UIDBase + slot
 	// Unique across processes and Sandboxes sharing the host's work root and cgroup parent.
 	name := fmt.Sprintf("%d-%d-%d-%x", os.Getpid(), uid, s.seq.Add(1), rand.Uint32())
 	wd, err := newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 	if err != nil {
+		s.slots <- slot
 		return execution.Result{}, err
 	}
-	defer func() {
-		if err := wd.remove(); err != nil {
-			s.cfg.Logger.Error("sandbox: work dir cleanup", "dir", wd.path, "err", err)
-		}
-	}()
+	// The steps kill every process of theirs before they return; what is left to remove (the
+	// cgroups, then the work dir) goes after the result, off the run's critical path.
+	td := &teardown{}
+	td.add(wd.remove)
+	defer s.finish(td, slot)
 	if err := wd.writeFiles(files, uid); err != nil {
 		return execution.Result{}, err
 	}
 	env := append(sandboxEnv(), lang.Env...)
-	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts}
+	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, later: td}
 
 	var res execution.Result
 	if lang.Compiles() {

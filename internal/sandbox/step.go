@@ -31,8 +31,9 @@ type step struct {
 	stdin  io.Reader
 	live   func(Stream, []byte)
 
-	langMounts []string // the language's extra read-only host paths
-	artifacts  []string // bubblewrap arguments binding cached compile output into /work
+	langMounts []string  // the language's extra read-only host paths
+	artifacts  []string  // bubblewrap arguments binding cached compile output into /work
+	later      *teardown // when set, the cgroup is removed there instead of before step returns
 }
 
 // stepOutcome is what the host observed of one step.
@@ -97,10 +98,18 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		if !cg.empty() {
 			err = errors.Join(err, cg.kill())
 		}
-		if rerr := cg.remove(); rerr != nil {
-			err = errors.Join(err, fmt.Errorf("sandbox: remove cgroup: %w", rerr))
+		remove := func() error {
+			defer r.done()
+			if rerr := cg.remove(); rerr != nil {
+				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
+			}
+			return nil
 		}
-		r.done()
+		if j.later != nil {
+			j.later.add(remove)
+		} else {
+			err = errors.Join(err, remove())
+		}
 	}()
 	col := &collector{limit: j.limits.OutputLimitBytes, live: j.live}
 	var overOutput, timedOut, canceled atomic.Bool

@@ -38,6 +38,7 @@ func TestNothingSurvives(t *testing.T) {
 		if pids := sandboxProcesses(t, uidBase, slots); len(pids) > 0 {
 			t.Errorf("%s: processes survive the run: %v", tt.name, pids)
 		}
+		b.sb.Wait() // the cgroups and the work dir go just after the result
 		for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer"} {
 			entries, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", ctrl, parent, "*", "cgroup.procs"))
 			if len(entries) > 0 {
