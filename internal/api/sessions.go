@@ -69,7 +69,7 @@ func (s *server) createSession(ctx context.Context, in *createSessionInput) (*se
 	if _, err := s.language("language", lang); err != nil {
 		return nil, err
 	}
-	now := s.deps.Now()
+	now := store.Millis(s.deps.Now()) // what the store keeps: the answer matches later reads
 	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, Owner: ownerOf(ctx),
 		CreatedAt: now, UpdatedAt: now}
 	if code != nil {
