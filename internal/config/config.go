@@ -32,7 +32,7 @@ type Config struct {
 	QueueName     string        `env:"EXECUTION_QUEUE_NAME" envDefault:"execution-queue"`
 	QueueCapacity int           `env:"QUEUE_CAPACITY" envDefault:"10000"`     // backlog bound: past it runs get 503
 	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT" envDefault:"2s"`         // bound on an enqueue when the backend is slow or down
-	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL" envDefault:"20ms"` // how often an idle Redis worker looks for jobs
+	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL" envDefault:"10ms"` // how often an idle Redis worker looks for jobs
 	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`           // infrastructure attempts per execution
 	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
 	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
