@@ -130,6 +130,9 @@ func jobs(ctx context.Context, cfg config.Config, args []string, stdout io.Write
 	if len(args) == 0 || (args[0] == "requeue" && len(args) != 2) || (args[0] != "dead" && args[0] != "requeue") {
 		return usageError("usage: livecode jobs dead | livecode jobs requeue ID")
 	}
+	if cfg.Redis() == "" {
+		return usageError("livecode jobs reads the Redis queue (set REDIS_URL); in the embedded mode the dead jobs are in the serving process: GET /admin/jobs/dead")
+	}
 	q, err := app.OpenQueue(cfg, app.RoleAPI, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
