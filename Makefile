@@ -32,8 +32,9 @@ generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
 	$(SQLC) generate
 
-deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
-	@command -v bwrap >/dev/null || ($(APT) bubblewrap)
+deps: ## install the sandbox (bubblewrap, and runsc for SANDBOX=gvisor) and the base toolchains when missing
+	@command -v bwrap >/dev/null || $(APT) bubblewrap || (apt-get update -qq && $(APT) bubblewrap)
+	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 	@test -x /usr/bin/python3 || ($(APT) python3)
 	@test -x /usr/bin/node || ($(APT) nodejs)
 

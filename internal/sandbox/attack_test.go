@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -34,7 +35,22 @@ func cLanguage(langs *language.Registry) language.Language {
 		Run:     []string{"./prog"}}
 }
 
+// TestAttacks runs the corpus under every isolation level the host has: bubblewrap always,
+// gVisor when runsc is installed (SANDBOX=bwrap or SANDBOX=gvisor runs only that one).
 func TestAttacks(t *testing.T) {
+	levels := []string{"bwrap"}
+	if _, err := exec.LookPath("runsc"); err == nil {
+		levels = append(levels, "gvisor")
+	}
+	if only := os.Getenv("SANDBOX"); only != "" {
+		levels = []string{only}
+	}
+	for _, level := range levels {
+		t.Run(level, func(t *testing.T) { runAttacks(t, level) })
+	}
+}
+
+func runAttacks(t *testing.T, level string) {
 	attacks, err := loadAttacks(attackDir)
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +81,6 @@ func TestAttacks(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 		t.Fatal(err)
 	}
-	level := os.Getenv("SANDBOX")
 	b := setup(t, sandbox.Config{Level: level, UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work,
 		Defaults: execution.Limits{TimeLimitMS: 3000, MemoryLimitMB: 128, MaxProcesses: 32, OutputLimitBytes: 64 << 10}})
 	t.Run("corpus", func(t *testing.T) {
