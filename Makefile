@@ -6,7 +6,7 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test lint bench generate deps toolchains clean
+.PHONY: help run build test lint bench generate deps gvisor toolchains clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT 
 build: ## build bin/livecode
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/livecode
 
-test: deps toolchains ## run every test with the race detector (installs every language toolchain first)
+test: deps gvisor toolchains ## run every test with the race detector (installs every language toolchain first)
 	$(GO) test -race -count=1 -timeout 30m ./...
 
 lint: ## go vet, gofmt, and staticcheck when installed
@@ -32,11 +32,13 @@ generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
 	$(SQLC) generate
 
-deps: ## install the sandbox (bubblewrap, and runsc for SANDBOX=gvisor) and the base toolchains when missing
+deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 	@command -v bwrap >/dev/null || $(APT) bubblewrap || (apt-get update -qq && $(APT) bubblewrap)
-	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 	@test -x /usr/bin/python3 || ($(APT) python3)
 	@test -x /usr/bin/node || ($(APT) nodejs)
+
+gvisor: ## install runsc, for SANDBOX=gvisor (the tests run the attack corpus under it too)
+	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 
 toolchains: deps ## install every language toolchain Debian and npm provide
 	@missing=; for p in gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4; do \
