@@ -1,4 +1,7 @@
 // Test harness: builds the livecode binary once and runs it as real processes.
+
+// Package e2e tests livecode end to end: the real binary as serve, api and worker processes, on
+// real SQLite, PostgreSQL, Redis and bubblewrap.
 package e2e
 
 import (

@@ -156,6 +156,14 @@ func TestMetrics(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	await(ctx, t, api.URL, run(t, api.URL, newSession(t, api.URL, "python", "print(1)"), nil))
+	// A cancelled run counts too.
+	slow := run(t, api.URL, newSession(t, api.URL, "python", "import time\ntime.sleep(30)"), nil)
+	for e := (execution{}); e.Status != "RUNNING"; time.Sleep(10 * time.Millisecond) {
+		call(t, "GET", api.URL+"/executions/"+slow, nil, &e)
+	}
+	if code := call(t, "POST", api.URL+"/executions/"+slow+"/cancel", nil, nil); code != 202 {
+		t.Fatalf("cancel: %d", code)
+	}
 
 	text := func(p *proc) string {
 		resp, err := client.Get(p.URL + "/metrics")
@@ -166,10 +174,15 @@ func TestMetrics(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	w := text(worker)
+	var w string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(w, `status="CANCELLED"`) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond) // the worker stops the cancelled run just after the API records it
+		w = text(worker)
+	}
 	for _, want := range []string{
+		`livecode_executions_total{language="python",reason="cancelled",status="CANCELLED"} 1`,
 		`livecode_executions_total{language="python",reason="",status="COMPLETED"} 1`,
-		"livecode_queue_wait_seconds_count 1", "livecode_run_duration_seconds_count", "livecode_worker_slots_busy 0",
+		"livecode_queue_wait_seconds_count 2", "livecode_run_duration_seconds_count", "livecode_worker_slots_busy 0",
 		"livecode_worker_slots_idle 3", "livecode_queue_depth 0", "livecode_dead_jobs 0",
 		"livecode_sandbox_failures_total 0", "livecode_job_retries_total 0",
 	} {

@@ -91,12 +91,18 @@ func TestMeasureLiveOutput(t *testing.T) {
 		"RUN_RATE_LIMIT=0", "LOG_LEVEL=info")
 	ds := measureLatency(t, p.URL, p.URL, lines)
 	t.Logf("embedded: write→client latency over %d lines: p50 %v, p99 %v, max %v", lines, pct(ds, .5), pct(ds, .99), ds[len(ds)-1])
+	if p99 := pct(ds, .99); p99 > 100*time.Millisecond {
+		t.Errorf("embedded p99 %v, want under 100ms", p99)
+	}
 
 	env := distributedEnv(t)
 	api := start(t, "api", env...)
 	start(t, "worker", env...)
 	ds = measureLatency(t, api.URL, api.URL, lines)
 	t.Logf("distributed: write→client latency over %d lines: p50 %v, p99 %v, max %v", lines, pct(ds, .5), pct(ds, .99), ds[len(ds)-1])
+	if p99 := pct(ds, .99); p99 > 200*time.Millisecond {
+		t.Errorf("distributed p99 %v, want under 200ms", p99)
+	}
 
 	// 1000 idle SSE connections to one session's events.
 	sid := newSession(t, p.URL, "python", "print(1)")
@@ -121,6 +127,9 @@ func TestMeasureLiveOutput(t *testing.T) {
 	after := rss(t, p.cmd.Process.Pid)
 	t.Logf("%d idle SSE connections: RSS %d KiB → %d KiB, %.1f KiB per connection", conns, before, after,
 		float64(after-before)/conns)
+	if per := float64(after-before) / conns; per > 128 {
+		t.Errorf("%.1f KiB per idle SSE connection, want under 128 KiB", per)
+	}
 	if status := call(t, "GET", p.URL+"/healthz", nil, nil); status != 200 {
 		t.Errorf("healthz with %d streams open: %d", conns, status)
 	}

@@ -37,14 +37,14 @@ type Metrics struct {
 func New(slots int, backlog Backlog) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.finished = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "livecode_executions_total", Help: "Executions finished by this process, by language, final status and reason.",
+		Name: "livecode_executions_total", Help: "Executions this process's workers ended, by language, final status and reason (queued runs cancelled through the API are not counted).",
 	}, []string{"language", "status", "reason"})
 	m.wait = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name: "livecode_queue_wait_seconds", Help: "Time from QUEUED to RUNNING.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 14),
 	})
 	m.run = prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name: "livecode_run_duration_seconds", Help: "Time from RUNNING to a terminal state, by language.",
+		Name: "livecode_run_duration_seconds", Help: "Time from RUNNING to the stored result of runs that completed, by language.",
 		Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 12),
 	}, []string{"language"})
 	m.sandboxFa = prometheus.NewCounter(prometheus.CounterOpts{
@@ -110,7 +110,9 @@ func (m *Metrics) Released() { m.busy.Add(-1) }
 // Finished records a terminal result.
 func (m *Metrics) Finished(e execution.Execution, r execution.Result, ran time.Duration) {
 	m.finished.WithLabelValues(e.Language, string(r.Status), string(r.Reason)).Inc()
-	m.run.WithLabelValues(e.Language).Observe(ran.Seconds())
+	if ran > 0 { // aborted and cancelled runs have no run time to report
+		m.run.WithLabelValues(e.Language).Observe(ran.Seconds())
+	}
 }
 
 // SandboxFailed records an infrastructure failure of a run.

@@ -33,6 +33,7 @@ type Error struct {
 	Err        error         // the cause, for logs only
 }
 
+// Error returns the message, with the cause when there is one (for logs).
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return e.Message + ": " + e.Err.Error()
@@ -40,6 +41,7 @@ func (e *Error) Error() string {
 	return e.Message
 }
 
+// Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
 // New returns an error of the given kind with a formatted message.

@@ -77,11 +77,19 @@ func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Ex
 	default:
 		log.Info("run stopped: cancelled")
 	}
+	// Counted here whoever recorded it: this worker's run is what the cancel stopped.
+	w.cfg.Observer.Finished(e, execution.Result{Status: execution.StatusCancelled, Reason: execution.ReasonCancelled}, 0)
 }
 
 // endedElsewhere reports whether the execution is already terminal, e.g. cancelled through the
 // API while its run was going on.
 func (w *Worker) endedElsewhere(ctx context.Context, id string) bool {
 	e, err := w.store.GetExecution(context.WithoutCancel(ctx), id)
-	return err == nil && e.Status.Terminal()
+	if err != nil || !e.Status.Terminal() {
+		return false
+	}
+	if e.Status == execution.StatusCancelled { // stopped by a cancel this worker noticed late
+		w.cfg.Observer.Finished(e, e.Result, 0)
+	}
+	return true
 }

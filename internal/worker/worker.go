@@ -40,6 +40,8 @@ type Languages interface {
 // concurrent use.
 type Observer interface {
 	Started(e execution.Execution, waited time.Duration)
+	// Finished is told every terminal state this worker records; ran is 0 when it ended
+	// without a complete run (aborted or cancelled).
 	Finished(e execution.Execution, r execution.Result, ran time.Duration)
 	SandboxFailed(e execution.Execution, err error)
 	Retried()
@@ -258,6 +260,7 @@ func (w *Worker) abort(ctx context.Context, log *slog.Logger, e execution.Execut
 	if ok {
 		log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
 			"why", why, "at", w.cfg.Now())
+		w.cfg.Observer.Finished(e, execution.Result{Status: execution.StatusFailed, Reason: execution.ReasonInternal}, 0)
 	}
 }
 

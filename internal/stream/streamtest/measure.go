@@ -23,6 +23,7 @@ type Idle struct {
 	BrokerConnections int // for brokers that report it; -1 when unknown
 }
 
+// String summarises the measurement in one line.
 func (i Idle) String() string {
 	return fmt.Sprintf("%d idle subscriptions: %.0f B heap + %.0f B stack each (%.0f KiB in all), %.1f goroutines each",
 		i.N, i.HeapPerSub, i.StackPerSub, (i.HeapPerSub+i.StackPerSub)*float64(i.N)/1024, i.GoroutinesPerSub)
@@ -86,6 +87,7 @@ type Latency struct {
 	P50, P99, Max time.Duration
 }
 
+// String summarises the measurement in one line.
 func (l Latency) String() string {
 	return fmt.Sprintf("publish→receive over %d events: p50 %v, p99 %v, max %v", l.N, l.P50, l.P99, l.Max)
 }
