@@ -10,7 +10,6 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/problem"
-	"livecode/internal/session"
 	"livecode/internal/store"
 	"livecode/internal/store/postgres/pgdb"
 )
@@ -44,7 +43,7 @@ func (s *Store) createOnce(ctx context.Context, n store.NewExecution) (execution
 		return execution.Execution{}, false, fail("begin", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a no-op after Commit
-	e, created, err := admit(ctx, s.q.WithTx(tx), n)
+	e, created, err := store.Admit(ctx, admitTx{s.q.WithTx(tx)}, n)
 	if err != nil {
 		return execution.Execution{}, false, err
 	}
@@ -52,128 +51,6 @@ func (s *Store) createOnce(ctx context.Context, n store.NewExecution) (execution
 		return execution.Execution{}, false, fail("commit", err)
 	}
 	return e, created, nil
-}
-
-func admit(ctx context.Context, q *pgdb.Queries, n store.NewExecution) (execution.Execution, bool, error) {
-	sess, err := q.LockSession(ctx, n.SessionID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return execution.Execution{}, false, store.ErrSessionNotFound(n.SessionID)
-	}
-	if err != nil {
-		return execution.Execution{}, false, fail("lock session", err)
-	}
-	if n.IdempotencyKey != "" {
-		k, err := q.GetIdempotencyKey(ctx, n.IdempotencyKey)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-		case err != nil:
-			return execution.Execution{}, false, fail("get idempotency key", err)
-		case n.IdempotencyTTL > 0 && !k.CreatedAt.After(store.IdempotencyCutoff(n)):
-			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
-				return execution.Execution{}, false, fail("delete idempotency key", err)
-			}
-		case k.RequestHash != n.RequestHash:
-			return execution.Execution{}, false, store.ErrIdempotencyMismatch()
-		default:
-			r, err := q.GetExecution(ctx, k.ExecutionID)
-			if err != nil {
-				return execution.Execution{}, false, fail("get idempotent execution", err)
-			}
-			e, err := toExecution(r)
-			if err != nil || !store.Refused(e) {
-				return e, false, err
-			}
-			// The run this key made was refused (503): the key is free for the client's retry.
-			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
-				return execution.Execution{}, false, fail("delete idempotency key", err)
-			}
-		}
-	}
-	if session.Status(sess.Status) != session.StatusActive {
-		return execution.Execution{}, false, store.ErrSessionClosed(n.SessionID)
-	}
-	if n.SaveCode {
-		_, err := q.UpdateSession(ctx, pgdb.UpdateSessionParams{Language: &n.Language,
-			SourceCode: []byte(n.Code), UpdatedAt: ts(n.Now), ID: n.SessionID})
-		if err != nil {
-			return execution.Execution{}, false, fail("save code", err)
-		}
-	}
-	if n.MaxActive > 0 {
-		ids, err := q.ActiveExecutions(ctx, pgdb.ActiveExecutionsParams{SessionID: n.SessionID, MaxRows: int32(n.MaxActive)})
-		if err != nil {
-			return execution.Execution{}, false, fail("active executions", err)
-		}
-		if len(ids) >= n.MaxActive {
-			return execution.Execution{}, false, store.ErrActive(ids[0], n.MaxActive)
-		}
-	}
-	if n.RateLimit > 0 && n.RateWindow > 0 {
-		rr, err := q.RecentRuns(ctx, pgdb.RecentRunsParams{SessionID: n.SessionID, Since: ts(n.Now.Add(-n.RateWindow))})
-		if err != nil {
-			return execution.Execution{}, false, fail("recent runs", err)
-		}
-		if perr := store.RateCheck(n, rr.Runs, rr.Oldest); perr != nil {
-			return execution.Execution{}, false, perr
-		}
-	}
-	if err := ownerQuota(ctx, q, n, sess.Owner); err != nil {
-		return execution.Execution{}, false, err
-	}
-	err = q.InsertExecution(ctx, pgdb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: sess.Owner,
-		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
-		Args: store.EncodeList(n.Args), TimeLimitMs: int32(n.Limits.TimeLimitMS),
-		MemoryLimitMb: int32(n.Limits.MemoryLimitMB), MaxProcesses: int32(n.Limits.MaxProcesses),
-		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now)})
-	if uniqueViolation(err) != "" {
-		return execution.Execution{}, false, problem.New(problem.Conflict, "execution %s already exists", n.ID)
-	}
-	if err != nil {
-		return execution.Execution{}, false, fail("insert execution", err)
-	}
-	if n.IdempotencyKey != "" {
-		err := q.InsertIdempotencyKey(ctx, pgdb.InsertIdempotencyKeyParams{Key: n.IdempotencyKey,
-			RequestHash: n.RequestHash, ExecutionID: n.ID, CreatedAt: ts(n.Now)})
-		if uniqueViolation(err) != "" {
-			return execution.Execution{}, false, fmt.Errorf("postgres: %w", errKeyRace)
-		}
-		if err != nil {
-			return execution.Execution{}, false, fail("insert idempotency key", err)
-		}
-	}
-	return store.Queued(n), true, nil
-}
-
-// ownerQuota applies the owner's quotas. The session row lock serializes one session's runs
-// only; a transaction-scoped advisory lock on the owner serializes the runs of all its sessions
-// (taken after the row lock, always in that order, so two admissions cannot deadlock).
-func ownerQuota(ctx context.Context, q *pgdb.Queries, n store.NewExecution, owner string) error {
-	active, rate := store.OwnerQuotaApplies(n, owner)
-	if !active && !rate {
-		return nil
-	}
-	if err := q.LockOwner(ctx, owner); err != nil {
-		return fail("lock owner", err)
-	}
-	if active {
-		count, err := q.OwnerActiveExecutions(ctx, owner)
-		if err != nil {
-			return fail("owner active executions", err)
-		}
-		if count >= int64(n.OwnerMaxActive) {
-			return store.ErrOwnerActive(owner, n.OwnerMaxActive)
-		}
-	}
-	if rate {
-		rr, err := q.OwnerRecentRuns(ctx, pgdb.OwnerRecentRunsParams{Owner: owner, Since: ts(n.Now.Add(-n.OwnerRateWindow))})
-		if err != nil {
-			return fail("owner recent runs", err)
-		}
-		if perr := store.OwnerRateCheck(n, owner, rr.Runs, rr.Oldest); perr != nil {
-			return perr
-		}
-	}
-	return nil
 }
 
 // GetExecution returns an execution. Errors: NotFound; Unavailable.

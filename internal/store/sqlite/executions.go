@@ -9,7 +9,6 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/problem"
-	"livecode/internal/session"
 	"livecode/internal/store"
 	"livecode/internal/store/sqlite/sqlitedb"
 )
@@ -23,7 +22,7 @@ func (s *Store) CreateExecution(ctx context.Context, n store.NewExecution) (exec
 		return execution.Execution{}, false, fail("begin", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	e, created, err := admit(ctx, s.wq.WithTx(tx), n)
+	e, created, err := store.Admit(ctx, admitTx{s.wq.WithTx(tx)}, n)
 	if err != nil {
 		return execution.Execution{}, false, err
 	}
@@ -31,118 +30,6 @@ func (s *Store) CreateExecution(ctx context.Context, n store.NewExecution) (exec
 		return execution.Execution{}, false, fail("commit", err)
 	}
 	return e, created, nil
-}
-
-func admit(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution) (execution.Execution, bool, error) {
-	sess, err := q.GetSession(ctx, n.SessionID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return execution.Execution{}, false, store.ErrSessionNotFound(n.SessionID)
-	}
-	if err != nil {
-		return execution.Execution{}, false, fail("get session", err)
-	}
-	if n.IdempotencyKey != "" {
-		k, err := q.GetIdempotencyKey(ctx, n.IdempotencyKey)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-		case err != nil:
-			return execution.Execution{}, false, fail("get idempotency key", err)
-		case n.IdempotencyTTL > 0 && k.CreatedAt <= ms(store.IdempotencyCutoff(n)):
-			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
-				return execution.Execution{}, false, fail("delete idempotency key", err)
-			}
-		case k.RequestHash != n.RequestHash:
-			return execution.Execution{}, false, store.ErrIdempotencyMismatch()
-		default:
-			r, err := q.GetExecution(ctx, k.ExecutionID)
-			if err != nil {
-				return execution.Execution{}, false, fail("get idempotent execution", err)
-			}
-			e, err := toExecution(r)
-			if err != nil || !store.Refused(e) {
-				return e, false, err
-			}
-			// The run this key made was refused (503): the key is free for the client's retry.
-			if err := q.DeleteIdempotencyKey(ctx, k.Key); err != nil {
-				return execution.Execution{}, false, fail("delete idempotency key", err)
-			}
-		}
-	}
-	if session.Status(sess.Status) != session.StatusActive {
-		return execution.Execution{}, false, store.ErrSessionClosed(n.SessionID)
-	}
-	if n.SaveCode {
-		_, err := q.UpdateSession(ctx, sqlitedb.UpdateSessionParams{Language: &n.Language,
-			SourceCode: &n.Code, UpdatedAt: ms(n.Now), ID: n.SessionID})
-		if err != nil {
-			return execution.Execution{}, false, fail("save code", err)
-		}
-	}
-	if n.MaxActive > 0 {
-		ids, err := q.ActiveExecutions(ctx, sqlitedb.ActiveExecutionsParams{SessionID: n.SessionID, MaxRows: int64(n.MaxActive)})
-		if err != nil {
-			return execution.Execution{}, false, fail("active executions", err)
-		}
-		if len(ids) >= n.MaxActive {
-			return execution.Execution{}, false, store.ErrActive(ids[0], n.MaxActive)
-		}
-	}
-	if n.RateLimit > 0 && n.RateWindow > 0 {
-		rr, err := q.RecentRuns(ctx, sqlitedb.RecentRunsParams{SessionID: n.SessionID, Since: ms(n.Now.Add(-n.RateWindow))})
-		if err != nil {
-			return execution.Execution{}, false, fail("recent runs", err)
-		}
-		if perr := store.RateCheck(n, rr.Runs, fromMS(rr.Oldest)); perr != nil {
-			return execution.Execution{}, false, perr
-		}
-	}
-	if err := ownerQuota(ctx, q, n, sess.Owner); err != nil {
-		return execution.Execution{}, false, err
-	}
-	err = q.InsertExecution(ctx, sqlitedb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: sess.Owner,
-		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
-		Args: store.EncodeList(n.Args), TimeLimitMs: int64(n.Limits.TimeLimitMS),
-		MemoryLimitMb: int64(n.Limits.MemoryLimitMB), MaxProcesses: int64(n.Limits.MaxProcesses),
-		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now)})
-	if isUnique(err) {
-		return execution.Execution{}, false, problem.New(problem.Conflict, "execution %s already exists", n.ID)
-	}
-	if err != nil {
-		return execution.Execution{}, false, fail("insert execution", err)
-	}
-	if n.IdempotencyKey != "" {
-		err := q.InsertIdempotencyKey(ctx, sqlitedb.InsertIdempotencyKeyParams{Key: n.IdempotencyKey,
-			RequestHash: n.RequestHash, ExecutionID: n.ID, CreatedAt: ms(n.Now)})
-		if err != nil {
-			return execution.Execution{}, false, fail("insert idempotency key", err)
-		}
-	}
-	return store.Queued(n), true, nil
-}
-
-// ownerQuota applies the owner's quotas. The IMMEDIATE transaction holds the database's write
-// lock, so runs of one owner's sessions are admitted one at a time.
-func ownerQuota(ctx context.Context, q *sqlitedb.Queries, n store.NewExecution, owner string) error {
-	active, rate := store.OwnerQuotaApplies(n, owner)
-	if active {
-		count, err := q.OwnerActiveExecutions(ctx, owner)
-		if err != nil {
-			return fail("owner active executions", err)
-		}
-		if count >= int64(n.OwnerMaxActive) {
-			return store.ErrOwnerActive(owner, n.OwnerMaxActive)
-		}
-	}
-	if rate {
-		rr, err := q.OwnerRecentRuns(ctx, sqlitedb.OwnerRecentRunsParams{Owner: owner, Since: ms(n.Now.Add(-n.OwnerRateWindow))})
-		if err != nil {
-			return fail("owner recent runs", err)
-		}
-		if perr := store.OwnerRateCheck(n, owner, rr.Runs, fromMS(rr.Oldest)); perr != nil {
-			return perr
-		}
-	}
-	return nil
 }
 
 // GetExecution returns an execution. Errors: NotFound.
