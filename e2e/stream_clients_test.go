@@ -223,7 +223,8 @@ func checkCancel(t *testing.T, submit, watch string, viaSocket bool) {
 	if took > time.Second {
 		t.Errorf("cancel took %v", took)
 	}
-	if e := await(ctx, t, submit, id); e.Status != "CANCELLED" {
+	// The stored result keeps what the program wrote before it was stopped.
+	if e := await(ctx, t, submit, id); e.Status != "CANCELLED" || !strings.HasPrefix(e.Stdout, "tick\n") {
 		t.Errorf("stored %+v", e)
 	}
 	if status := call(t, "POST", submit+"/executions/"+id+"/cancel", nil, nil); status != 409 {

@@ -4,6 +4,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"livecode/internal/execution"
 	"livecode/internal/problem"
@@ -31,14 +32,27 @@ func (s *server) cancelExecution(ctx context.Context, in *executionPath) (*cance
 	return out, nil
 }
 
-// cancel ends an execution CANCELLED in the database, which is the decision, then tells its
-// worker to stop the run now (a worker also notices within a third of its lease, when it
-// fails to renew it). A queued execution never runs: its job finds it terminal. Conflict when
-// the execution is already terminal.
+// cancelWait bounds how long a cancel waits for the worker of a running execution to record
+// it (with the output so far) before the API records it alone.
+const cancelWait = 2 * time.Second
+
+// cancel stops an execution. A running one is stopped by its worker, which records CANCELLED
+// with what the program wrote until then; if no worker does within cancelWait (it died, or the
+// broker is down), or the execution is still queued, the database records CANCELLED here (a
+// worker then stops when it fails to renew its lease; a queued job finds it terminal).
+// Conflict when the execution is already terminal.
 func (s *server) cancel(ctx context.Context, id string) (execution.Execution, error) {
 	e, err := s.ownExecution(ctx, id)
 	if err != nil {
 		return e, atPath(err)
+	}
+	if e.Status == execution.StatusRunning && s.sendCancel(ctx, e) {
+		if e, err = s.awaitTerminal(ctx, id, cancelWait); err != nil {
+			return e, err
+		}
+		if e.Status == execution.StatusCancelled {
+			return e, nil
+		}
 	}
 	if !e.Status.Terminal() {
 		var ok bool
@@ -51,10 +65,7 @@ func (s *server) cancel(ctx context.Context, id string) (execution.Execution, er
 				slog.String("session_id", e.SessionID), slog.String("status", string(execution.StatusCancelled)),
 				slog.String("reason", string(execution.ReasonCancelled)), slog.Time("at", s.deps.Now()))
 			s.stopRun(ctx, e)
-			if e, err = s.deps.Store.GetExecution(ctx, id); err != nil {
-				return e, err
-			}
-			return e, nil
+			return s.deps.Store.GetExecution(ctx, id)
 		}
 		if e, err = s.deps.Store.GetExecution(ctx, id); err != nil {
 			return e, err
@@ -62,6 +73,38 @@ func (s *server) cancel(ctx context.Context, id string) (execution.Execution, er
 	}
 	return e, &problem.Error{Kind: problem.Conflict, Field: "path.id",
 		Message: "execution " + id + " already ended " + string(e.Status)}
+}
+
+// sendCancel asks the worker running e to stop it; false if the message could not be sent.
+func (s *server) sendCancel(ctx context.Context, e execution.Execution) bool {
+	if s.deps.Broker == nil {
+		return false
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceWait)
+	defer cancel()
+	if err := s.deps.Broker.SendControl(cctx, e.ID, stream.Control{Type: stream.ControlCancel}); err != nil {
+		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "cancel not sent to the worker; recording it here",
+			slog.String("execution_id", e.ID), slog.Any("error", err))
+		return false
+	}
+	return true
+}
+
+// awaitTerminal polls an execution until it is terminal or wait has passed, and returns it as
+// it last read it.
+func (s *server) awaitTerminal(ctx context.Context, id string, wait time.Duration) (execution.Execution, error) {
+	deadline := time.Now().Add(wait)
+	for {
+		e, err := s.deps.Store.GetExecution(ctx, id)
+		if err != nil || e.Status.Terminal() || time.Now().After(deadline) {
+			return e, err
+		}
+		select {
+		case <-ctx.Done():
+			return e, ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // stopRun tells the worker of a cancelled execution to stop; a queued one gets its result

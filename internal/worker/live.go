@@ -66,9 +66,13 @@ func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
 // broker's timeouts (a few seconds when it is down). Call it after the queue consumer stopped.
 func (w *Worker) Wait() { w.tails.Wait() }
 
-// cancelled records a client's cancel (the API usually did already); Handle announces the result.
-func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Execution) {
-	ok, err := w.store.Abort(context.WithoutCancel(ctx), e.ID, execution.StatusCancelled, execution.ReasonCancelled, w.cfg.Now())
+// cancelled records a client's cancel with what the run wrote until then; if the API already
+// ended the execution (its fallback when no worker answers), that decision stands.
+func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Execution, partial execution.Result) {
+	r := partial
+	r.Status, r.Reason = execution.StatusCancelled, execution.ReasonCancelled
+	r.ExitCode, r.Signal = nil, ""
+	ok, err := w.store.Finish(context.WithoutCancel(ctx), e.ID, w.cfg.ID, e.Attempts, r, w.cfg.Now())
 	switch {
 	case err != nil:
 		log.Error("record cancel", "err", err)
@@ -78,7 +82,7 @@ func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Ex
 		log.Info("run stopped: cancelled")
 	}
 	// Counted here whoever recorded it: this worker's run is what the cancel stopped.
-	w.cfg.Observer.Finished(e, execution.Result{Status: execution.StatusCancelled, Reason: execution.ReasonCancelled}, 0)
+	w.cfg.Observer.Finished(e, r, 0)
 }
 
 // endedElsewhere reports whether the execution is already terminal, e.g. cancelled through the

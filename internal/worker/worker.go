@@ -142,7 +142,7 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	res, err := w.run(ctx, log, e, started, &pub)
 	switch {
 	case errors.Is(err, errCancelled):
-		w.cancelled(ctx, log, e)
+		w.cancelled(ctx, log, e, res)
 		return nil
 	case errors.Is(err, errLeaseLost):
 		// Ended while it ran (cancelled), or another worker took it over after this one's lease
@@ -197,7 +197,7 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 	}
 	res, err := w.runner.Run(runCtx, spec)
 	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) || errors.Is(cause, errCancelled) {
-		return execution.Result{}, cause
+		return res, cause // a cancelled run's partial output is kept in its result
 	}
 	return res, err
 }
