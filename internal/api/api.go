@@ -62,7 +62,7 @@ type Deps struct {
 
 // Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
 // fields take the defaults config.Load would give them, except MaxActivePerSession and RunRateLimit,
-// where 0 means unlimited, as in config.Config.
+// where 0 means unlimited, as in config.Config, and SwaggerEnable, where false means no Swagger UI.
 type Config struct {
 	config.Config
 	Version        string        // reported by /healthz and the OpenAPI document; default "dev"
@@ -87,6 +87,7 @@ type settings struct {
 	DepthCacheTTL       time.Duration
 	BusyRetryAfter      time.Duration
 	AdminToken          string
+	SwaggerEnable       bool
 	QuotaMaxActive      int // per API key; 0 = unlimited
 	QuotaRunRateLimit   int // runs per QuotaRunRateWindow per API key; 0 = unlimited
 	QuotaRunRateWindow  time.Duration
@@ -109,6 +110,7 @@ func (c Config) settings() settings {
 		DepthCacheTTL:       c.DepthCacheTTL,
 		BusyRetryAfter:      c.BusyRetryAfter,
 		AdminToken:          c.AdminToken,
+		SwaggerEnable:       c.SwaggerEnable,
 		QuotaMaxActive:      c.QuotaMaxActive,
 		QuotaRunRateLimit:   c.QuotaRunRateLimit,
 		QuotaRunRateWindow:  c.QuotaRunRateWindow,

@@ -183,3 +183,10 @@ func TestDocs(t *testing.T) {
 		}
 	}
 }
+
+func TestSwaggerDisabled(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(c *api.Config, _ *api.Deps) { c.SwaggerEnable = false })
+	b.do(t, "GET", "/api", nil).want(t, http.StatusNotFound)
+	b.do(t, "GET", "/openapi.json", nil).want(t, http.StatusOK)
+}

@@ -54,9 +54,11 @@ func (s *server) routes(mux *http.ServeMux) {
 			Errors: []int{401, 404, 503}}, s.requeueJob)
 	}
 
-	ui := swaggerui.Handler("/api")
-	mux.Handle("GET /api", ui)
-	mux.Handle("GET /api/", ui)
+	if s.cfg.SwaggerEnable {
+		ui := swaggerui.Handler("/api")
+		mux.Handle("GET /api", ui)
+		mux.Handle("GET /api/", ui)
+	}
 	s.extraRoutes(mux)
 }
 

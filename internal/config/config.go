@@ -70,7 +70,8 @@ type Config struct {
 	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES" envDefault:"1073741824"` // 1 GiB
 
 	// Operators.
-	AdminToken string `env:"ADMIN_TOKEN"` // enables /admin/* when set
+	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
+	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
 
 	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
