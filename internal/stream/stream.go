@@ -150,3 +150,22 @@ func IsFinal(topic string, e Event) bool {
 func Unavailable(op string, err error) error {
 	return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
 }
+
+// Stopped reports why a subscription may read no more, nil while it may: ctx (the caller's
+// Next) ended, or the subscription was closed (its own subCtx's error when that ended it, else
+// ErrClosed), or the broker (brokerDone) was closed.
+func Stopped(ctx, subCtx context.Context, closed, brokerDone <-chan struct{}) error {
+	select {
+	case <-closed:
+		if err := subCtx.Err(); err != nil {
+			return err
+		}
+		return ErrClosed
+	case <-brokerDone:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	default:
+		return nil
+	}
+}

@@ -50,17 +50,8 @@ func (s *subscription) Next(ctx context.Context) ([]stream.Event, error) {
 		if s.ended {
 			return nil, io.EOF
 		}
-		select {
-		case <-s.closed:
-			if err := s.ctx.Err(); err != nil {
-				return nil, err
-			}
-			return nil, stream.ErrClosed
-		case <-s.b.done:
-			return nil, stream.ErrClosed
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		default:
+		if err := stream.Stopped(ctx, s.ctx, s.closed, s.b.done); err != nil {
+			return nil, err
 		}
 		signal, last := s.h.state() // before reading, so a notification during the read wakes us
 		if s.check || last > s.cursor {
