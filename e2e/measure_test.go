@@ -1,4 +1,4 @@
-// Measurements of live output: write-to-client latency in both modes, memory of idle SSE connections.
+// Measurements, enabled by LIVECODE_MEASURE=1: live-output latency and idle SSE memory, compile cache speed-up.
 package e2e
 
 import (
@@ -132,5 +132,38 @@ func TestMeasureLiveOutput(t *testing.T) {
 	}
 	if status := call(t, "GET", p.URL+"/healthz", nil, nil); status != 200 {
 		t.Errorf("healthz with %d streams open: %d", conns, status)
+	}
+}
+
+// TestMeasureCompileCache reports first against cached runs, end to end (POST to a terminal
+// status, seen by the client), of the compiled languages. LIVECODE_MEASURE=1 enables it; it
+// fails when the cache does not make Go and Rust at least 5 times faster.
+func TestMeasureCompileCache(t *testing.T) {
+	if os.Getenv("LIVECODE_MEASURE") != "1" {
+		t.Skip("set LIVECODE_MEASURE=1 to measure")
+	}
+	p, _ := startLanguages(t, 61800)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	for _, lang := range []string{"c", "cpp", "go", "rust", "java"} {
+		code := corpus[lang].hello
+		first := runOnce(ctx, t, p.URL, lang, code, nil)
+		const cachedRuns = 5
+		var cached float64
+		for range cachedRuns {
+			r := runOnce(ctx, t, p.URL, lang, code, nil)
+			if r.Status != "COMPLETED" || r.CompileTimeMS != nil {
+				t.Fatalf("%s cached run: %s/%s compile time %v", lang, r.Status, r.Reason, r.CompileTimeMS)
+			}
+			cached += r.elapsed / cachedRuns
+		}
+		if first.Status != "COMPLETED" || first.CompileTimeMS == nil {
+			t.Fatalf("%s first run: %s/%s compile time %v", lang, first.Status, first.Reason, first.CompileTimeMS)
+		}
+		speedup := first.elapsed / cached
+		t.Logf("%-5s first %7.3fs (compile %5dms)  cached %7.3fs  %5.1fx", lang, first.elapsed, *first.CompileTimeMS, cached, speedup)
+		if (lang == "go" || lang == "rust") && speedup < 5 {
+			t.Errorf("%s: cached run only %.1fx faster, want at least 5x", lang, speedup)
+		}
 	}
 }
