@@ -73,3 +73,18 @@ func Backoff(n int) time.Duration {
 	}
 	return d
 }
+
+// RetryDefaults resolves the retry settings both queues take: maxRetry 0 means the default (2
+// retries, 3 deliveries in all), a negative one means no retry; a nil backoff means Backoff.
+func RetryDefaults(maxRetry int, backoff func(int) time.Duration) (int, func(int) time.Duration) {
+	switch {
+	case maxRetry == 0:
+		maxRetry = 2
+	case maxRetry < 0:
+		maxRetry = 0
+	}
+	if backoff == nil {
+		backoff = Backoff
+	}
+	return maxRetry, backoff
+}

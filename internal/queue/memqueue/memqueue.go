@@ -28,15 +28,7 @@ func (c Config) withDefaults() Config {
 	if c.Capacity <= 0 {
 		c.Capacity = 10_000
 	}
-	switch {
-	case c.MaxRetry == 0:
-		c.MaxRetry = 2
-	case c.MaxRetry < 0:
-		c.MaxRetry = 0
-	}
-	if c.Backoff == nil {
-		c.Backoff = queue.Backoff
-	}
+	c.MaxRetry, c.Backoff = queue.RetryDefaults(c.MaxRetry, c.Backoff)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -55,15 +55,7 @@ func (c Config) withDefaults() Config {
 	if c.Timeout <= 0 {
 		c.Timeout = 2 * time.Second
 	}
-	switch {
-	case c.MaxRetry == 0:
-		c.MaxRetry = 2
-	case c.MaxRetry < 0:
-		c.MaxRetry = 0
-	}
-	if c.Backoff == nil {
-		c.Backoff = queue.Backoff
-	}
+	c.MaxRetry, c.Backoff = queue.RetryDefaults(c.MaxRetry, c.Backoff)
 	if c.PollInterval <= 0 {
 		c.PollInterval = 100 * time.Millisecond
 	}
