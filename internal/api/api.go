@@ -76,6 +76,10 @@ type settings struct {
 	MaxBodyBytes        int
 	MaxCodeBytes        int
 	MaxStdinBytes       int
+	MaxArgs             int
+	MaxArgBytes         int
+	MaxArgsBytes        int
+	MaxFiles            int
 	Defaults            execution.Limits // run limits when neither language nor request names one
 	Maximums            execution.Limits // largest run limits a request may ask
 	MaxActivePerSession int
@@ -99,6 +103,10 @@ func (c Config) settings() settings {
 		MaxBodyBytes:        c.MaxBodyBytes,
 		MaxCodeBytes:        c.MaxCodeBytes,
 		MaxStdinBytes:       c.MaxStdinBytes,
+		MaxArgs:             c.MaxArgs,
+		MaxArgBytes:         c.MaxArgBytes,
+		MaxArgsBytes:        c.MaxArgsBytes,
+		MaxFiles:            c.MaxFiles,
 		Defaults:            c.Defaults(),
 		Maximums:            c.Maximums(),
 		MaxActivePerSession: c.MaxActivePerSession,
@@ -132,22 +140,28 @@ func (c settings) withDefaults() settings {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
-	def(&c.MaxBodyBytes, 1<<20)
-	def(&c.MaxCodeBytes, 256<<10)
-	def(&c.MaxStdinBytes, 256<<10)
-	def(&c.Defaults.TimeLimitMS, 5000)
-	def(&c.Defaults.MemoryLimitMB, 256)
-	def(&c.Defaults.MaxProcesses, 64)
-	def(&c.Defaults.OutputLimitBytes, 1<<20)
-	def(&c.Maximums.TimeLimitMS, 30000)
-	def(&c.Maximums.MemoryLimitMB, 1024)
-	def(&c.Maximums.MaxProcesses, 256)
-	def(&c.Maximums.OutputLimitBytes, 8<<20)
-	def(&c.QueueCapacity, 10000)
-	defDur(&c.RunRateWindow, time.Minute)
-	defDur(&c.QuotaRunRateWindow, time.Hour)
-	defDur(&c.IdempotencyTTL, 24*time.Hour)
-	defDur(&c.QueueTimeout, 2*time.Second)
+	d := config.Default()
+	def(&c.MaxBodyBytes, d.MaxBodyBytes)
+	def(&c.MaxCodeBytes, d.MaxCodeBytes)
+	def(&c.MaxStdinBytes, d.MaxStdinBytes)
+	def(&c.MaxArgs, d.MaxArgs)
+	def(&c.MaxArgBytes, d.MaxArgBytes)
+	def(&c.MaxArgsBytes, d.MaxArgsBytes)
+	def(&c.MaxFiles, d.MaxFiles)
+	dl, ml := d.Defaults(), d.Maximums()
+	def(&c.Defaults.TimeLimitMS, dl.TimeLimitMS)
+	def(&c.Defaults.MemoryLimitMB, dl.MemoryLimitMB)
+	def(&c.Defaults.MaxProcesses, dl.MaxProcesses)
+	def(&c.Defaults.OutputLimitBytes, dl.OutputLimitBytes)
+	def(&c.Maximums.TimeLimitMS, ml.TimeLimitMS)
+	def(&c.Maximums.MemoryLimitMB, ml.MemoryLimitMB)
+	def(&c.Maximums.MaxProcesses, ml.MaxProcesses)
+	def(&c.Maximums.OutputLimitBytes, ml.OutputLimitBytes)
+	def(&c.QueueCapacity, d.QueueCapacity)
+	defDur(&c.RunRateWindow, d.RunRateWindow)
+	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
+	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)
+	defDur(&c.QueueTimeout, d.QueueTimeout)
 	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
 	defDur(&c.BusyRetryAfter, 5*time.Second)
 	return c

@@ -44,8 +44,8 @@ type runInput struct {
 type runBody struct {
 	Stdin       *string     `json:"stdin,omitempty"`
 	Interactive bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
-	Args        []string    `json:"args,omitempty" maxItems:"64" nullable:"false"`
-	Files       []FileInput `json:"files,omitempty" maxItems:"64" nullable:"false" doc:"A multi-file program run instead of the session's code; the first file is the entry point"`
+	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
+	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program run instead of the session's code; the first file is the entry point"`
 	RunLimits
 }
 
@@ -72,8 +72,8 @@ type submitBody struct {
 	SourceCodeCC *string     `json:"sourceCode,omitempty" doc:"Alias of code"`
 	Stdin        *string     `json:"stdin,omitempty"`
 	Interactive  bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
-	Args         []string    `json:"args,omitempty" maxItems:"64" nullable:"false"`
-	Files        []FileInput `json:"files,omitempty" maxItems:"64" nullable:"false" doc:"A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
+	Args         []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
+	Files        []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
 	RunLimits
 }
 

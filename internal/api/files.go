@@ -9,9 +9,6 @@ import (
 	"livecode/internal/language"
 )
 
-// maxFiles bounds the files of one run request.
-const maxFiles = 64
-
 // FileInput is one source file of a multi-file program. Exported only so that request bodies
 // can hold it (huma describes it in the schema).
 type FileInput struct {
@@ -23,11 +20,12 @@ type FileInput struct {
 // other files. The entry point is written under the language's source file name whatever its
 // given name; the others keep theirs. Names are plain names in the program's directory: no
 // directories, no absolute paths, no dot-files (so neither "." nor ".."), no NUL, no duplicates
-// (the entry point's file name included). Their total size is bounded by maxBytes.
-// It returns a 422 naming body.files[i].name, or a 413 naming body.files[i].content.
-func checkFiles(files []FileInput, lang language.Language, maxBytes int) (code string, extra []execution.File, err error) {
+// (the entry point's file name included). There are at most maxFiles and their total size is
+// bounded by maxBytes. It returns a 422 naming body.files or body.files[i].name, or a 413 naming
+// body.files[i].content.
+func checkFiles(files []FileInput, lang language.Language, maxFiles, maxBytes int) (code string, extra []execution.File, err error) {
 	if len(files) > maxFiles {
-		return "", nil, unprocessable("body.files", "at most %d files", maxFiles)
+		return "", nil, unprocessable("body.files", "at most %d files (MAX_FILES), not %d", maxFiles, len(files))
 	}
 	seen := map[string]bool{lang.SourceFile: true}
 	total := 0

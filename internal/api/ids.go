@@ -2,7 +2,6 @@
 package api
 
 import (
-	"fmt"
 	"strings"
 
 	"livecode/internal/problem"
@@ -41,16 +40,6 @@ func checkKey(key string) error {
 	}
 	if len(key) > 255 || strings.IndexFunc(key, func(r rune) bool { return r < 0x21 || r > 0x7e }) >= 0 {
 		return invalidField("header.Idempotency-Key", "Idempotency-Key must be 1 to 255 printable ASCII characters")
-	}
-	return nil
-}
-
-// checkArgs refuses program arguments that cannot be passed to a process.
-func checkArgs(args []string) error {
-	for i, a := range args {
-		if strings.IndexByte(a, 0) >= 0 {
-			return unprocessable(fmt.Sprintf("body.args[%d]", i), "program arguments cannot contain NUL bytes")
-		}
 	}
 	return nil
 }

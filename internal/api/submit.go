@@ -43,7 +43,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err := checkKey(r.IdempotencyKey); err != nil {
 		return execution.Execution{}, err
 	}
-	if err := checkArgs(r.Args); err != nil {
+	if err := checkArgs(r.Args, s.cfg.argBounds()); err != nil {
 		return execution.Execution{}, err
 	}
 	lang, err := s.language(r.languageField, r.Language)
@@ -52,7 +52,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	}
 	var extra []execution.File
 	if len(r.Files) > 0 {
-		if r.Code, extra, err = checkFiles(r.Files, lang, s.cfg.MaxCodeBytes); err != nil {
+		if r.Code, extra, err = checkFiles(r.Files, lang, s.cfg.MaxFiles, s.cfg.MaxCodeBytes); err != nil {
 			return execution.Execution{}, err
 		}
 	}

@@ -43,6 +43,12 @@ type Config struct {
 	MaxBodyBytes  int `env:"MAX_BODY_BYTES" envDefault:"1048576"` // 1 MiB
 	MaxCodeBytes  int `env:"MAX_CODE_BYTES" envDefault:"262144"`  // 256 KiB
 	MaxStdinBytes int `env:"MAX_STDIN_BYTES" envDefault:"262144"`
+	// A run's arguments: well under Linux's 128 KiB per argument (MAX_ARG_STRLEN), so that the
+	// sandbox's own command line always fits beside them.
+	MaxArgs      int `env:"MAX_ARGS" envDefault:"64"`
+	MaxArgBytes  int `env:"MAX_ARG_BYTES" envDefault:"4096"`   // 4 KiB per argument
+	MaxArgsBytes int `env:"MAX_ARGS_BYTES" envDefault:"65536"` // 64 KiB all together
+	MaxFiles     int `env:"MAX_FILES" envDefault:"64"`         // files of a multi-file run; their contents count against MAX_CODE_BYTES
 
 	// Abuse protection.
 	MaxActivePerSession int           `env:"MAX_ACTIVE_PER_SESSION" envDefault:"1"` // 0 = unlimited
@@ -118,6 +124,12 @@ func (c Config) Keys() ([]APIKey, error) {
 	return keys, nil
 }
 
+// Default returns the configuration of an empty environment: every variable at its default.
+func Default() Config {
+	c, _ := Load(func(string) string { return "" }) // cannot fail: the defaults are valid
+	return c
+}
+
 // Load reads the configuration from getenv.
 func Load(getenv func(string) string) (Config, error) {
 	var c Config
@@ -153,6 +165,9 @@ func (c Config) validate() error {
 	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
 		return fmt.Errorf("config: a default run limit is above its maximum")
+	case c.MaxBodyBytes < 1, c.MaxCodeBytes < 1, c.MaxStdinBytes < 1, c.MaxArgs < 1, c.MaxArgBytes < 1,
+		c.MaxArgsBytes < 1, c.MaxFiles < 1:
+		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES and MAX_FILES must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
 	}
