@@ -2,6 +2,7 @@
 package sandbox
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,12 +43,14 @@ func mountArgs(paths []string) []string {
 	return args
 }
 
-// bwrapArgs is the full bubblewrap argv (argv[0] included) running argv in the work dir.
-// The seccomp program, the info and the block descriptors are seccompFD, infoFD and blockFD;
-// static is bwrapStatic's, and dir/etc must have been made by makeEtcTree. artifacts bind into /work, so they follow its mount.
-func bwrapArgs(static []string, lang []string, dir string, env []string, argv []string, artifacts []string) []string {
+// bwrapOptions are bubblewrap's options (everything before "--") running a program in the
+// work dir. They reach bubblewrap through --args, not its argv: the host's argv limits bind
+// only the program's own arguments, and /proc/1/cmdline in the sandbox (bubblewrap's pid 1)
+// shows no host path. The seccomp program, the status and the block descriptors are seccompFD,
+// statusFD and blockFD; static is bwrapStatic's, and dir/etc must have been made by
+// makeEtcTree. artifacts bind into /work, so they follow its mount.
+func bwrapOptions(static []string, lang []string, dir string, env []string, artifacts []string) []string {
 	args := []string{
-		"bwrap",
 		"--unshare-all", "--die-with-parent", "--new-session",
 		"--hostname", "livecode",
 		"--clearenv",
@@ -66,12 +69,29 @@ func bwrapArgs(static []string, lang []string, dir string, env []string, argv []
 		"--bind", filepath.Join(dir, "tmp"), "/tmp",
 	)
 	args = append(args, artifacts...)
-	args = append(args,
+	return append(args,
 		"--chdir", "/work",
 		"--seccomp", strconv.Itoa(seccompFD),
-		"--info-fd", strconv.Itoa(infoFD),
+		"--json-status-fd", strconv.Itoa(statusFD),
 		"--block-fd", strconv.Itoa(blockFD),
-		"--",
 	)
-	return append(args, argv...)
+}
+
+// bwrapArgv is bubblewrap's argv (argv[0] included): its options read from argsFD, then the
+// program's argv.
+func bwrapArgv(argv []string) []string {
+	return append([]string{"bwrap", "--args", strconv.Itoa(argsFD), "--"}, argv...)
+}
+
+// argsData is opts in --args' format, each followed by a NUL. An option holding a NUL would
+// split into two: it is refused.
+func argsData(opts []string) ([]byte, error) {
+	var b []byte
+	for _, o := range opts {
+		if strings.IndexByte(o, 0) >= 0 {
+			return nil, fmt.Errorf("sandbox: bubblewrap option %q holds a NUL", o)
+		}
+		b = append(append(b, o...), 0)
+	}
+	return b, nil
 }

@@ -144,7 +144,9 @@ func rlimitName(r int) string {
 
 // startRunsc makes the run's cgroup, writes the bundle's config.json beside the run's work and
 // tmp dirs (out of the program's reach) and starts `runsc run`, which uses the existing cgroup
-// and leaves it to us. runsc's exit status is the program's, signals as 128+N.
+// and leaves it to us. runsc's exit status is the program's, signals as 128+N; its own failures
+// exit 128 too, so they are told apart by runsc's error log (--log-fd), a pipe of the host's that
+// runsc writes only when it fails and that no process in the sandbox holds.
 func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*running, error) {
 	state, rootfs := gvisorDirs(s.cfg.WorkRoot)
 	for _, p := range j.langMounts {
@@ -152,11 +154,15 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 			return nil, fmt.Errorf("sandbox: gvisor mount point %s: %w", p, err)
 		}
 	}
+	logR, logW, err := files.pipe("runsc log")
+	if err != nil {
+		return nil, err
+	}
 	// The cgroup holds gVisor's own processes and threads too: the sentry and the gofer.
 	limits.pids += gvisorThreads
-	cg, err := s.cgroups.create(j.name, limits)
+	cg, err := s.createCgroup(j.name, limits)
 	if err != nil {
-		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
+		return nil, err
 	}
 	b, err := json.Marshal(s.ociSpec(j, rootfs, filepath.Join("/", s.cfg.CgroupParent, j.name), j.langMounts))
 	if err == nil {
@@ -167,10 +173,15 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 		return nil, fmt.Errorf("sandbox: gvisor bundle: %w", err)
 	}
 	cmd.Path = s.cfg.RunscPath
-	cmd.Args = []string{"runsc", "--root", state, "--network=none", "run", "--bundle", j.dir, j.name}
-	if err := cmd.Start(); err != nil {
+	cmd.Args = []string{"runsc", "--root", state, "--network=none", "--log-fd=3", "run", "--bundle", j.dir, j.name}
+	cmd.ExtraFiles = []*os.File{logW}
+	err = s.fault("runsc start")
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
 		_ = cg.remove()
-		return nil, fmt.Errorf("sandbox: start runsc: %w", err)
+		return nil, startError("runsc", err)
 	}
 	files.closeChildEnds(cmd)
 	done := func() {
@@ -179,7 +190,12 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 			_ = exec.Command(s.cfg.RunscPath, "--root", state, "delete", "--force", j.name).Run()
 		}
 	}
-	return &running{cg: cg, await: func(time.Duration) {}, done: done}, nil
+	ran := func() bool {
+		_ = logR.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		n, _ := logR.Read(make([]byte, 1))
+		return n == 0
+	}
+	return &running{cg: cg, await: func(time.Duration) {}, done: done, ran: ran}, nil
 }
 
 // gvisorCheck prepares the gVisor level at New.

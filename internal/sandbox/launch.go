@@ -20,21 +20,30 @@ import (
 // The descriptors bubblewrap inherits (ExtraFiles start at 3).
 const (
 	seccompFD = 3 // the seccomp program (--seccomp)
-	infoFD    = 4 // bubblewrap writes the sandbox child's pid here (--info-fd)
+	statusFD  = 4 // bubblewrap reports the child's pid, then the program's exit, in JSON (--json-status-fd)
 	blockFD   = 5 // bubblewrap's child waits for a byte here before it execs (--block-fd)
+	argsFD    = 6 // bubblewrap's options, NUL-separated (--args)
 )
+
+// holdTimeout bounds the wait for bubblewrap's child to exist; it takes milliseconds.
+const holdTimeout = 10 * time.Second
 
 // running is a started program, confined to its cgroup.
 type running struct {
 	cg    runCgroup
 	await func(d time.Duration) // waits, at most d, for the sandbox's processes to be gone
 	done  func()                // releases what the start took
+	// ran reports, once the sandbox's main process was waited for, whether the program was
+	// exec'd and its end seen, through a channel of the sandbox's own that the program cannot
+	// write. False means the sandbox failed before the program ran, or was killed.
+	ran func() bool
 }
 
 // startBwrap starts cmd as bubblewrap running j, holds it while the cgroup is made (the two
-// overlap) and its processes confined, then releases it. On failure nothing of it is left.
+// overlap) and its processes confined, then releases it. On failure nothing of it is left:
+// bubblewrap is dead and waited for, the cgroup removed; files closes the descriptors.
 func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*running, error) {
-	seccompR, seccompW, err := files.pipe()
+	seccompR, seccompW, err := files.pipe("seccomp")
 	if err != nil {
 		return nil, err
 	}
@@ -42,77 +51,126 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 		return nil, fmt.Errorf("sandbox: seccomp pipe: %w", err)
 	}
 	seccompW.Close()
-	infoR, infoW, err := files.pipe()
+	statusR, statusW, err := files.pipe("status")
 	if err != nil {
 		return nil, err
 	}
-	blockR, blockW, err := files.pipe()
+	blockR, blockW, err := files.pipe("block")
 	if err != nil {
 		return nil, err
 	}
-	if err := makeEtcTree(j.dir, j.langMounts); err != nil {
+	if err := errors.Join(s.fault("etc tree"), makeEtcTree(j.dir, j.langMounts)); err != nil {
+		return nil, err
+	}
+	opts, err := argsData(bwrapOptions(s.mounts, j.mounts, j.dir, j.env, j.artifacts))
+	if err != nil {
+		return nil, err
+	}
+	argsF, err := files.memfd("args", opts)
+	if err != nil {
 		return nil, err
 	}
 	cmd.Path = s.cfg.BwrapPath
-	cmd.Args = bwrapArgs(s.mounts, j.mounts, j.dir, j.env, j.argv, j.artifacts)
-	cmd.ExtraFiles = []*os.File{seccompR, infoW, blockR}
+	cmd.Args = bwrapArgv(j.argv)
+	cmd.ExtraFiles = []*os.File{seccompR, statusW, blockR, argsF}
 	// bubblewrap sets no_new_privs itself before anything else.
 	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(j.uid), Gid: uint32(j.uid), Groups: []uint32{}}
-	if err := cmd.Start(); err != nil {
+	if err := s.fault("bwrap start"); err != nil {
 		return nil, fmt.Errorf("sandbox: start bubblewrap: %w", err)
 	}
+	if err := cmd.Start(); err != nil {
+		return nil, startError("bubblewrap", err)
+	}
 	files.closeChildEnds(cmd)
-	// files closes info and release last, after any abort.
-	l := &launch{cmd: cmd, info: infoR, release: blockW, pidfd: -1}
-	cg, err := s.cgroups.create(j.name, limits)
+	// files closes status and release last, after any abort.
+	l := &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}
+	cg, err := s.createCgroup(j.name, limits)
 	if err != nil {
 		l.abort()
-		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
+		return nil, err
 	}
-	pids, err := l.hold()
+	var pids []int
+	err = s.fault("hold")
 	if err == nil {
-		err = confine(pids, cg.procFiles(), j.uid, s.rlimits(j.limits))
+		pids, err = l.hold()
 	}
 	if err == nil {
-		err = l.start()
+		err = errors.Join(s.fault("confine"), confine(pids, cg.procFiles(), j.uid, s.rlimits(j.limits)))
+	}
+	if err == nil {
+		err = errors.Join(s.fault("release"), l.start())
 	}
 	if err != nil {
 		l.abort()
 		l.close()
 		return nil, errors.Join(fmt.Errorf("sandbox: %w", err), cg.remove())
 	}
-	return &running{cg: cg, await: l.awaitSandbox, done: l.close}, nil
+	return &running{cg: cg, await: l.awaitSandbox, done: l.close, ran: l.ran}, nil
 }
 
-// bwrapInfo is what bubblewrap writes on --info-fd once its child exists.
-type bwrapInfo struct {
-	ChildPid int `json:"child-pid"`
+// createCgroup makes the run's cgroup.
+func (s *Sandbox) createCgroup(name string, limits cgroupLimits) (runCgroup, error) {
+	if err := s.fault("cgroup create"); err != nil {
+		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
+	}
+	cg, err := s.cgroups.create(name, limits)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: create cgroup: %w", err)
+	}
+	return cg, nil
+}
+
+// startError wraps the error of starting the sandbox's process. The only argv that can be too
+// long is the program's (bubblewrap's options go through --args): a spec error, never retried.
+func startError(what string, err error) error {
+	if errors.Is(err, syscall.E2BIG) {
+		return fmt.Errorf("%w: start %s: %w", ErrSpec, what, err)
+	}
+	return fmt.Errorf("sandbox: start %s: %w", what, err)
+}
+
+// bwrapStatus is one report of bubblewrap on --json-status-fd: the child's pid once it exists,
+// then, only if the program was exec'd and its end seen, its exit code.
+type bwrapStatus struct {
+	ChildPid int  `json:"child-pid"`
+	ExitCode *int `json:"exit-code"`
 }
 
 // launch is the host's side of one started bubblewrap. It was started in its own process
 // group, which the held child shares until it calls setsid after its release.
 type launch struct {
 	cmd     *exec.Cmd
-	info    *os.File // read end of --info-fd
-	release *os.File // write end of --block-fd
-	pidfd   int      // of bubblewrap's child, pid 1 of the sandbox; -1 when not open
+	statusR *os.File      // read end of --json-status-fd
+	status  *json.Decoder // over statusR
+	release *os.File      // write end of --block-fd
+	pidfd   int           // of bubblewrap's child, pid 1 of the sandbox; -1 when not open
 }
 
 // hold reads the pid of bubblewrap's sandbox child. The child has dropped its privileges and
 // waits on --block-fd: nothing of the program has run yet. It returns an error when bubblewrap
 // exits before, which it does after writing the reason on stderr.
 func (l *launch) hold() ([]int, error) {
-	var info bwrapInfo
-	err := json.NewDecoder(io.LimitReader(l.info, 64<<10)).Decode(&info)
-	l.info.Close()
-	if err != nil || info.ChildPid <= 0 {
+	var st bwrapStatus
+	_ = l.statusR.SetReadDeadline(time.Now().Add(holdTimeout))
+	if err := l.status.Decode(&st); err != nil || st.ChildPid <= 0 {
 		return nil, errors.New("bubblewrap exited during setup")
 	}
 	// The child is held, so the pid is still its own.
-	if l.pidfd, err = unix.PidfdOpen(info.ChildPid, 0); err != nil {
+	var err error
+	if l.pidfd, err = unix.PidfdOpen(st.ChildPid, 0); err != nil {
 		return nil, fmt.Errorf("pidfd_open: %w", err)
 	}
-	return []int{l.cmd.Process.Pid, info.ChildPid}, nil
+	return []int{l.cmd.Process.Pid, st.ChildPid}, nil
+}
+
+// ran reports whether bubblewrap saw the program's end, which it reports only for a program
+// that was exec'd: not when its setup or the exec failed, nor when it was killed. bubblewrap
+// (its outside process, which the program cannot reach) has exited: the report, if any, is
+// already in the pipe.
+func (l *launch) ran() bool {
+	var st bwrapStatus
+	_ = l.statusR.SetReadDeadline(time.Now().Add(time.Second))
+	return l.status.Decode(&st) == nil && st.ExitCode != nil
 }
 
 // awaitSandbox waits, at most d, until the sandbox's pid 1 is dead. A pid namespace's init

@@ -24,6 +24,7 @@ type Sandbox struct {
 	slots   chan int
 	seq     atomic.Uint64
 	pending pending
+	faults  func(point string) error // set by tests only: see fault
 }
 
 // New checks the host, removes what runs of a crashed earlier process left behind and prepares
@@ -66,6 +67,9 @@ func New(cfg Config) (*Sandbox, error) {
 			return nil, err
 		}
 	}
+	if err := closeOnExec(); err != nil {
+		return nil, err
+	}
 	sweepLeftovers(cfg, driver)
 	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: bwrapStatic(cfg), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
@@ -83,6 +87,10 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	if len(lang.Run) == 0 {
 		return execution.Result{}, fmt.Errorf("sandbox: language %q has no run command", lang.ID)
 	}
+	env := append(sandboxEnv(), lang.Env...)
+	if err := checkArgv(append(append([]string(nil), lang.Run...), spec.Args...), env, s.cfg.StackBytes); err != nil {
+		return execution.Result{}, err
+	}
 	files := append([]execution.File(nil), spec.Files...)
 	if len(files) > 0 && files[0].Name == "" {
 		files[0].Name = lang.SourceFile
@@ -96,7 +104,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	uid := s.cfg.UIDBase + slot
 	// Unique across processes and Sandboxes sharing the host's work root and cgroup parent.
 	name := fmt.Sprintf("%d-%d-%d-%x", os.Getpid(), uid, s.seq.Add(1), rand.Uint32())
-	wd, err := newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
+	wd, err := s.newWorkDir(name, uid)
 	if err != nil {
 		s.slots <- slot
 		return execution.Result{}, err
@@ -104,12 +112,11 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	// The steps kill every process of theirs before they return; what is left to remove (the
 	// cgroups, then the work dir) goes after the result, off the run's critical path.
 	td := &teardown{}
-	td.add(wd.remove)
+	td.add(func() error { return errors.Join(wd.remove(), s.fault("work dir remove")) })
 	defer s.finish(td, slot)
-	if err := wd.writeFiles(files, uid); err != nil {
+	if err := errors.Join(s.fault("write files"), wd.writeFiles(files, uid)); err != nil {
 		return execution.Result{}, err
 	}
-	env := append(sandboxEnv(), lang.Env...)
 	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, later: td}
 
 	var res execution.Result
@@ -145,6 +152,14 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		return run, fmt.Errorf("sandbox: run interrupted: %w", ctx.Err())
 	}
 	return run, nil
+}
+
+// newWorkDir makes the work dir of run name.
+func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
+	if err := s.fault("work dir"); err != nil {
+		return nil, fmt.Errorf("sandbox: work dir: %w", err)
+	}
+	return newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 }
 
 // useArtifacts makes a cache entry's files part of job's work dir: bound read-only under

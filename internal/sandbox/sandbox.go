@@ -9,6 +9,7 @@
 package sandbox
 
 import (
+	"errors"
 	"io"
 	"time"
 
@@ -27,6 +28,10 @@ type Spec struct {
 	// It must not block: a slow consumer must drop or buffer on its own side.
 	Output func(stream Stream, chunk []byte)
 }
+
+// ErrSpec is wrapped by Run's error when the spec can never run as given: an argument holding a
+// NUL byte, or arguments longer than the kernel passes to a program. Running it again fails again.
+var ErrSpec = errors.New("sandbox: the run cannot start as given")
 
 // Stream names an output stream of the program.
 type Stream string

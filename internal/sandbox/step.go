@@ -47,13 +47,13 @@ type stepOutcome struct {
 }
 
 func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error) {
-	var files pipes
+	files := pipes{fault: s.fault}
 	defer files.closeAll()
-	stdoutR, stdoutW, err := files.pipe()
+	stdoutR, stdoutW, err := files.pipe("stdout")
 	if err != nil {
 		return out, err
 	}
-	stderrR, stderrW, err := files.pipe()
+	stderrR, stderrW, err := files.pipe("stderr")
 	if err != nil {
 		return out, err
 	}
@@ -63,17 +63,9 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		Stderr:      stderrW,
 		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
 	}
-	var stdinW *os.File
-	switch in := j.stdin.(type) {
-	case nil:
-	case *os.File:
-		cmd.Stdin = in
-	default:
-		var stdinR *os.File
-		if stdinR, stdinW, err = files.pipe(); err != nil {
-			return out, err
-		}
-		cmd.Stdin = stdinR
+	stdinW, err := stdinPipe(cmd, j.stdin, &files)
+	if err != nil {
+		return out, err
 	}
 	limits := cgroupLimits{
 		memoryBytes: int64(j.limits.MemoryLimitMB) << 20,
@@ -87,20 +79,29 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	}
 	r, err := begin(cmd, j, &files, limits)
 	if err != nil {
-		if msg, _ := io.ReadAll(io.LimitReader(stderrR, 4096)); len(msg) > 0 {
-			err = fmt.Errorf("%w: %s", err, strings.TrimSpace(string(msg)))
-		}
-		return out, err
+		return out, withStderr(err, cmd, &files, stderrR)
 	}
 	cg := r.cg
+	col := &collector{limit: j.limits.OutputLimitBytes, live: j.live}
+	var overOutput, timedOut, canceled atomic.Bool
+	col.onLimit = func() {
+		overOutput.Store(true)
+		_ = cg.kill()
+	}
+	var readers sync.WaitGroup
 	defer func() {
-		// Nothing of the run may survive it: kill what is left, then remove the cgroup.
+		// Nothing of the run may survive it: kill what is left, then remove the cgroup. The
+		// output readers end once every writer is dead.
 		if !cg.empty() {
-			err = errors.Join(err, cg.kill())
+			if kerr := cg.kill(); kerr != nil {
+				err = errors.Join(err, kerr)
+			} else {
+				readers.Wait()
+			}
 		}
 		remove := func() error {
 			defer r.done()
-			if rerr := cg.remove(); rerr != nil {
+			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
 			}
 			return nil
@@ -111,13 +112,6 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 			err = errors.Join(err, remove())
 		}
 	}()
-	col := &collector{limit: j.limits.OutputLimitBytes, live: j.live}
-	var overOutput, timedOut, canceled atomic.Bool
-	col.onLimit = func() {
-		overOutput.Store(true)
-		_ = cg.kill()
-	}
-	var readers sync.WaitGroup
 	files.forget(stdoutR, stderrR)
 	readers.Add(1)
 	go func() {
@@ -149,11 +143,15 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	out.wall = time.Since(start)
 	timer.Stop()
 	close(done)
+	if werr == nil {
+		werr = s.fault("wait")
+	}
 	var exitErr *exec.ExitError
 	if werr != nil && !errors.As(werr, &exitErr) {
 		return out, fmt.Errorf("sandbox: wait: %w", werr)
 	}
 	out.status = cmd.ProcessState.Sys().(syscall.WaitStatus)
+	ran := r.ran()
 	// Background processes die with the sandbox's pid namespace; kill stragglers so the
 	// pipes reach EOF.
 	r.await(100 * time.Millisecond)
@@ -163,21 +161,59 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 	}
 	readers.Wait()
-	if out.usage, err = cg.usage(); err != nil {
+	if out.usage, err = cg.usage(); err == nil {
+		err = s.fault("usage")
+	}
+	if err != nil {
 		return out, fmt.Errorf("sandbox: read cgroup usage: %w", err)
 	}
 	out.stdout, out.stderr, out.output, _ = col.snapshot()
 	out.timedOut, out.overOutput, out.canceled = timedOut.Load(), overOutput.Load(), canceled.Load()
-	if !out.timedOut && !out.overOutput && !out.canceled && bwrapFailed(out) {
-		return out, fmt.Errorf("sandbox: %s", strings.TrimSpace(out.stderr))
+	// What the program wrote is never looked at: only the sandbox's own report says it ran.
+	// A run killed for a limit or a cancel is the program's result even if it never started.
+	if !ran && !out.timedOut && !out.overOutput && !out.canceled && out.usage.oomKills == 0 {
+		return out, fmt.Errorf("sandbox: the program did not start (status %v): %s", out.status, clip(out.stderr))
 	}
 	return out, nil
 }
 
-// bwrapFailed reports a failure of bubblewrap's own setup, which it reports as exit status 1
-// and a message on stderr before the program starts.
-func bwrapFailed(o stepOutcome) bool {
-	return o.status.Exited() && o.status.ExitStatus() == 1 && strings.HasPrefix(o.stderr, "bwrap: ") && o.stdout == ""
+// stdinPipe connects the program's stdin: nothing, the file itself, or a pipe whose write end
+// it returns, which the caller feeds from in.
+func stdinPipe(cmd *exec.Cmd, in io.Reader, files *pipes) (*os.File, error) {
+	switch in := in.(type) {
+	case nil:
+		return nil, nil
+	case *os.File:
+		cmd.Stdin = in
+		return nil, nil
+	}
+	r, w, err := files.pipe("stdin")
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stdin = r
+	return w, nil
+}
+
+// withStderr adds to err, the failure of starting the sandbox, what the sandbox's process
+// wrote on stderr. That process is dead by now (or never started) and no program ran: the text
+// is the sandbox's. The read is bounded all the same.
+func withStderr(err error, cmd *exec.Cmd, files *pipes, stderr *os.File) error {
+	files.closeChildEnds(cmd) // our copy of the write end, if the start did not close it
+	_ = stderr.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	if msg, _ := io.ReadAll(io.LimitReader(stderr, 4096)); len(msg) > 0 {
+		return fmt.Errorf("%w: %s", err, clip(string(msg)))
+	}
+	return err
+}
+
+// clip shortens a message of the sandbox for an error.
+func clip(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 512 {
+		s = s[:512] + "…"
+	}
+	return s
 }
 
 // rlimits are set on bubblewrap's held child before it is released, so they bind the program
@@ -192,49 +228,5 @@ func (s *Sandbox) rlimits(l execution.Limits) []rlimit {
 		{unix.RLIMIT_CORE, 0},
 		// Per uid, and each slot has its own uid; pids.max is the limit that is reported.
 		{unix.RLIMIT_NPROC, uint64(l.MaxProcesses) + 16},
-	}
-}
-
-// pipes tracks the descriptors of one step so that every one of them is closed.
-type pipes struct{ open []*os.File }
-
-func (p *pipes) pipe() (*os.File, *os.File, error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil, nil, fmt.Errorf("sandbox: pipe: %w", err)
-	}
-	p.open = append(p.open, r, w)
-	return r, w, nil
-}
-
-// closeChildEnds closes our copies of the descriptors the child inherited.
-func (p *pipes) closeChildEnds(cmd *exec.Cmd) {
-	child := append([]*os.File{}, cmd.ExtraFiles...)
-	for _, f := range []any{cmd.Stdin, cmd.Stdout, cmd.Stderr} {
-		if f, ok := f.(*os.File); ok {
-			child = append(child, f)
-		}
-	}
-	for _, f := range child {
-		p.forget(f)
-		f.Close()
-	}
-}
-
-// forget hands f's closing over to its new owner.
-func (p *pipes) forget(files ...*os.File) {
-	for _, f := range files {
-		for i, o := range p.open {
-			if o == f {
-				p.open = append(p.open[:i], p.open[i+1:]...)
-				break
-			}
-		}
-	}
-}
-
-func (p *pipes) closeAll() {
-	for _, f := range p.open {
-		f.Close()
 	}
 }

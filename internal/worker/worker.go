@@ -153,6 +153,12 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 			log.Warn("run stopped: the lease was lost to another worker")
 		}
 		return nil
+	case errors.Is(err, sandbox.ErrSpec):
+		// The run can never start as given (admission should have refused it): running it
+		// again would fail again, so it ends now, once.
+		log.Warn("run cannot start", "err", err)
+		w.abort(ctx, log, e, "the run cannot start as given")
+		return nil
 	case err != nil:
 		w.cfg.Observer.SandboxFailed(e, err)
 		log.Error("sandbox failed", "err", err)
