@@ -44,8 +44,11 @@ func languageOf(ext string) string {
 	return ""
 }
 
-// loadAttacks reads every program of dir.
-func loadAttacks(dir string) ([]attack, error) {
+// hostAnswer says whether the host answers yes to a named probe (see attack_probe_test.go).
+type hostAnswer func(probe string) (bool, error)
+
+// loadAttacks reads every program of dir, asking host about the probes their headers name.
+func loadAttacks(dir string, host hostAnswer) ([]attack, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, err
@@ -60,7 +63,7 @@ func loadAttacks(dir string) ([]attack, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := parseAttack(e.Name(), lang, string(b))
+		a, err := parseAttack(e.Name(), lang, string(b), host)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", e.Name(), err)
 		}
@@ -69,7 +72,10 @@ func loadAttacks(dir string) ([]attack, error) {
 	return out, nil
 }
 
-func parseAttack(file, lang, code string) (attack, error) {
+// parseAttack reads code's header. A key written `[probe] key:` applies only when the host
+// answers yes to probe, `[!probe] key:` only when it answers no: the expected outcome of a
+// program whose fate the kernel decides (the 32-bit ABI) is what the host itself does.
+func parseAttack(file, lang, code string, host hostAnswer) (attack, error) {
 	a := attack{file: file, lang: lang, code: code, outputBytes: -1}
 	for _, line := range strings.Split(code, "\n") {
 		rest, ok := strings.CutPrefix(line, "#")
@@ -80,6 +86,13 @@ func parseAttack(file, lang, code string) (attack, error) {
 		}
 		key, val, ok := strings.Cut(strings.TrimSpace(rest), ":")
 		if !ok {
+			continue
+		}
+		key, applies, err := onThisHost(key, host)
+		if err != nil {
+			return a, err
+		}
+		if !applies {
 			continue
 		}
 		if err := a.set(key, strings.TrimSpace(val)); err != nil {
@@ -93,6 +106,21 @@ func parseAttack(file, lang, code string) (attack, error) {
 		return a, fmt.Errorf("no expect: line")
 	}
 	return a, nil
+}
+
+// onThisHost strips a `[probe]` or `[!probe]` condition from key and reports whether the line
+// applies on this host.
+func onThisHost(key string, host hostAnswer) (string, bool, error) {
+	cond, rest, ok := strings.Cut(key, "]")
+	if !strings.HasPrefix(cond, "[") || !ok {
+		return key, true, nil
+	}
+	name, negated := strings.CutPrefix(cond[1:], "!")
+	yes, err := host(name)
+	if err != nil {
+		return key, false, err
+	}
+	return strings.TrimSpace(rest), yes != negated, nil
 }
 
 func (a *attack) set(key, val string) error {

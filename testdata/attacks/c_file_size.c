@@ -1,7 +1,7 @@
 // attack: writes one file forever: SIGXFSZ at the file-size limit
 // expect: FAILED/file_size_limit
 // signal: SIGXFSZ
-// limits: memory=256 time=5000
+// limits: memory=256
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,6 +1,6 @@
 // attack: allocates and touches memory until killed
 // expect: FAILED/memory_limit
-// limits: memory=64 time=5000
+// limits: memory=64
 #include <stdlib.h>
 #include <string.h>
 int main(void) {

@@ -1,7 +1,6 @@
 // attack: infinite recursion: overflows the stack limit
 // expect: FAILED/signal
 // signal: SIGSEGV
-// limits: time=5000
 #include <stdio.h>
 static int down(volatile char *prev) {
 	volatile char frame[4096];

@@ -1,6 +1,6 @@
-// attack: kernel attack surface: mount, ptrace, bpf, userfaultfd, io_uring, keyctl, unshare, the 32-bit ABI
+// attack: kernel attack surface: mount, ptrace, bpf, userfaultfd, io_uring, keyctl, unshare (the 32-bit ABI: c_int80.c)
 // expect: COMPLETED
-// stdout: "mount -1 EPERM\nptrace -1 EPERM\nbpf -1 EPERM\nuserfaultfd -1 EPERM\nio_uring_setup -1 EPERM\nkeyctl -1 EPERM\nperf_event_open -1 EPERM\nunshare(NEWUSER) -1 EPERM\nkexec_load -1 EPERM\nint80 getpid -38\n"
+// stdout: "mount -1 EPERM\nptrace -1 EPERM\nbpf -1 EPERM\nuserfaultfd -1 EPERM\nio_uring_setup -1 EPERM\nkeyctl -1 EPERM\nperf_event_open -1 EPERM\nunshare(NEWUSER) -1 EPERM\nkexec_load -1 EPERM\n"
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
@@ -22,8 +22,5 @@ int main(void) {
 	show("perf_event_open", syscall(SYS_perf_event_open, buf, 0, -1, -1, 0));
 	show("unshare(NEWUSER)", syscall(SYS_unshare, CLONE_NEWUSER));
 	show("kexec_load", syscall(SYS_kexec_load, 0, 0, NULL, 0));
-	long r;
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(20) : "memory"); /* i386 getpid */
-	printf("int80 getpid %ld\n", r);
 	return 0;
 }

@@ -1,5 +1,5 @@
 // attack: stops itself with SIGSTOP
 // expect: TIMEOUT/time_limit
 // limits: time=1000
-// max-wall-ms: 2500
+// max-wall-ms: 6000
 process.kill(process.pid, 'SIGSTOP');

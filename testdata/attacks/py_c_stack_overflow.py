@@ -1,7 +1,6 @@
 # attack: lifts the recursion limit and recurses through C code until the C stack overflows
 # expect: FAILED/signal
 # signal: SIGSEGV
-# limits: time=5000
 import sys
 sys.setrecursionlimit(10**9)
 def f(x):

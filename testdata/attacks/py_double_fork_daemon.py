@@ -1,7 +1,7 @@
 # attack: daemonizes (double fork, setsid, closed descriptors) and keeps running after the run
 # expect: COMPLETED
 # stdout: "parent done\n"
-# max-wall-ms: 3000
+# max-wall-ms: 10000
 import os, time
 if os.fork() == 0:
     os.setsid()

@@ -1,6 +1,6 @@
 # attack: floods stdout with bytes that are not UTF-8 (and NULs)
 # expect: FAILED/output_limit
-# limits: output=65536 time=5000
+# limits: output=65536
 # output-bytes: 65536
 import sys
 out = sys.stdout.buffer

@@ -1,6 +1,6 @@
 # attack: fills /tmp (a tmpfs) with files below the file-size limit until the tmpfs is full
 # expect: COMPLETED
-# limits: memory=256 time=5000
+# limits: memory=256
 # has: ENOSPC
 import errno
 block = b"x" * (1 << 20)
