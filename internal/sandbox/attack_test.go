@@ -142,7 +142,7 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 func gvisorDivergence(file string) string {
 	switch file {
 	case "py_thread_bomb.py", "c_thread_bomb.c":
-		return "the sentry refuses threads by RLIMIT_NPROC itself: the cgroup's pids.max (which also counts the sentry's threads) is never hit, so no process_limit"
+		return "the program's threads are not host tasks one for one: the sentry refuses them itself (RLIMIT_NPROC, set to the cgroup's pids.max) before the cgroup's limit is hit, so no process_limit"
 	case "py_fork_bomb.py":
 		return "the forks cost the sentry memory: the run ends by memory_limit"
 	case "py_proc_environ.py":

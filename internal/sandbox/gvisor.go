@@ -80,8 +80,8 @@ func mountPoint(rootfs, p string) error {
 	return nil // neither a file nor a directory: not mounted
 }
 
-// ociSpec is the container of step j.
-func (s *Sandbox) ociSpec(j step, rootfs, cgroupsPath string, langMounts []string) *specs.Spec {
+// ociSpec is the container of step j, its cgroup allowing pids tasks.
+func (s *Sandbox) ociSpec(j step, rootfs, cgroupsPath string, langMounts []string, pids int64) *specs.Spec {
 	mounts := []specs.Mount{
 		{Destination: "/proc", Type: "proc", Source: "proc"},
 		{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "mode=755"}},
@@ -100,6 +100,13 @@ func (s *Sandbox) ociSpec(j step, rootfs, cgroupsPath string, langMounts []strin
 	}
 	var rlimits []specs.POSIXRlimit
 	for _, r := range s.rlimits(j.limits) {
+		if r.Resource == unix.RLIMIT_NPROC {
+			// Every process of the program is at least one host task of the cgroup (its
+			// address space's stub), and the sentry's threads are more: with the sentry's
+			// own count no lower than the cgroup's, a fork is refused by pids.max first,
+			// which the host sees and reports as process_limit.
+			r.Limit = uint64(pids)
+		}
 		rlimits = append(rlimits, specs.POSIXRlimit{Type: rlimitName(r.Resource), Hard: r.Limit, Soft: r.Limit})
 	}
 	return &specs.Spec{
@@ -164,7 +171,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(s.ociSpec(j, rootfs, filepath.Join("/", s.cfg.CgroupParent, j.name), j.langMounts))
+	b, err := json.Marshal(s.ociSpec(j, rootfs, filepath.Join("/", s.cfg.CgroupParent, j.name), j.langMounts, limits.pids))
 	if err == nil {
 		err = os.WriteFile(filepath.Join(j.dir, "config.json"), b, 0o600)
 	}
