@@ -220,7 +220,7 @@ func checkCancel(t *testing.T, submit, watch string, viaSocket bool) {
 	if r.Status != "CANCELLED" || r.Reason != "cancelled" {
 		t.Errorf("result %+v", r)
 	}
-	if took > time.Second {
+	if took > timeGrace { // the program would sleep far longer: the cancel ended it
 		t.Errorf("cancel took %v", took)
 	}
 	// The stored result keeps what the program wrote before it was stopped.

@@ -57,7 +57,7 @@ func TestOutcomes(t *testing.T) {
 		{name: "no network", lang: "python", code: netProbe, status: execution.StatusCompleted, exit: 0, stdout: "blocked blocked\n"},
 		{name: "seccomp", lang: "python", code: seccompProbe, status: execution.StatusCompleted, exit: 0, stdout: "unshare -1 1\nmount -1 1\nptrace -1 1\n"},
 		{name: "only own processes", lang: "python", code: "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))", status: execution.StatusCompleted, exit: 0, stdout: "[1, 2]\n"},
-		{name: "fork bomb", lang: "bash", code: ":(){ :|:& };:\nsleep 2", limits: execution.Limits{MaxProcesses: 32, TimeLimitMS: 3000}, status: execution.StatusFailed, reason: execution.ReasonProcessLimit, exit: -1},
+		{name: "fork bomb", lang: "bash", code: ":(){ :|:& };:\nsleep 2", limits: execution.Limits{MaxProcesses: 32, TimeLimitMS: 30000}, status: execution.StatusFailed, reason: execution.ReasonProcessLimit, exit: -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,8 +114,10 @@ func TestTimeLimit(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 1500})
-			if took := time.Since(start); took > 2500*time.Millisecond {
-				t.Errorf("run took %v, want under limit + 1s", took)
+			// The limit ends the run, not the program: bounded by the limit plus a grace wide
+			// enough for setup and teardown on a slow, loaded host.
+			if took := time.Since(start); took > 1500*time.Millisecond+timeGrace {
+				t.Errorf("run took %v, want under the limit + %v", took, timeGrace)
 			}
 			if res.Status != execution.StatusTimeout || res.Reason != execution.ReasonTimeLimit {
 				t.Fatalf("got %s/%q, want TIMEOUT/time_limit", res.Status, res.Reason)

@@ -31,7 +31,7 @@ func TestNothingSurvives(t *testing.T) {
 		{"plants a symlink", "bash", "ln -s /etc /work/etc-link; ln -s / /tmp/root; mkfifo /work/fifo; echo started"},
 	}
 	for _, tt := range tests {
-		res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 3000, MaxProcesses: 32})
+		res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 30000, MaxProcesses: 32})
 		if res.Status == execution.StatusTimeout {
 			t.Errorf("%s: timed out", tt.name)
 		}

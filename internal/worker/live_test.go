@@ -99,7 +99,7 @@ func TestCancelControlStopsTheRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Handle: %v; a cancel is not an infrastructure error", err)
 	}
-	if took := time.Since(at); took > time.Second {
+	if took := time.Since(at); took > 5*time.Second { // the program would sleep far longer; slack for a slow host
 		t.Errorf("cancel took %v", took)
 	}
 	w.Wait()

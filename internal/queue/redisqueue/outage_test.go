@@ -15,6 +15,10 @@ import (
 
 const outageTimeout = time.Second
 
+// outageSlack is what a failing call may take past the timeout on a slow, loaded host: a bound
+// that tells "gives up at its timeout" from "hangs", not a speed.
+const outageSlack = 2 * time.Second
+
 // within asserts that call fails with queue.ErrUnavailable within the queue's Timeout plus slack.
 func within(t *testing.T, what string, call func(ctx context.Context) error) {
 	t.Helper()
@@ -24,7 +28,7 @@ func within(t *testing.T, what string, call func(ctx context.Context) error) {
 	if !errors.Is(err, queue.ErrUnavailable) {
 		t.Errorf("%s during the outage = %v, want ErrUnavailable", what, err)
 	}
-	if took > outageTimeout+500*time.Millisecond {
+	if took > outageTimeout+outageSlack {
 		t.Errorf("%s took %v during the outage, want at most %v", what, took, outageTimeout)
 	}
 }

@@ -104,7 +104,7 @@ func TestOutage(t *testing.T) {
 		if !errors.Is(err, stream.ErrUnavailable) {
 			t.Fatalf("%s: Publish = %v, want ErrUnavailable", o.name, err)
 		}
-		if d := time.Since(begin); d > opTimeout+500*time.Millisecond {
+		if d := time.Since(begin); d > opTimeout+2*time.Second { // slack for a slow, loaded host
 			t.Fatalf("%s: Publish took %v to fail (OpTimeout %v)", o.name, d, opTimeout)
 		}
 		o.end()
