@@ -6,7 +6,7 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test lint bench generate deps gvisor toolchains clean
+.PHONY: help run build test lint bench generate deps gvisor toolchains verify-deploy clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -48,6 +48,14 @@ toolchains: deps ## install every language toolchain Debian and npm provide
 	@command -v npm >/dev/null || $(APT) npm
 	@test -f /usr/lib/node_modules/typescript/package.json -a -d /usr/lib/node_modules/@types/node || \
 		npm install -g --prefix /usr --no-fund --no-audit typescript@5.9.3 @types/node@20
+
+verify-deploy: build ## check the packaging: compose file, systemd unit, Kubernetes manifests (no engine or cluster needed)
+	@command -v docker-compose >/dev/null || $(APT) docker-compose || (apt-get update -qq && $(APT) docker-compose)
+	@command -v systemd-analyze >/dev/null || $(APT) systemd
+	docker-compose -f compose.yaml config -q
+	@unit=$$(mktemp -d) && sed "s#/usr/local/bin/livecode#$(CURDIR)/$(BIN)#g" deploy/livecode.service > $$unit/livecode.service && \
+		systemd-analyze verify $$unit/livecode.service; rc=$$?; rm -rf $$unit; exit $$rc
+	cd deploy/kubernetes/validate && $(GO) run . ../*.yaml
 
 clean: ## remove build output
 	rm -rf bin
