@@ -6,7 +6,7 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test lint bench generate deps gvisor toolchains verify-deploy clean
+.PHONY: help run build test lint bench generate deps gvisor toolchains verify-deploy bench-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ lint: ## go vet, gofmt, and staticcheck when installed
 
 bench: deps ## run the Go benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+bench-api: deps ## API throughput (autosave, execution read) next to a minimal server on the same database (wrk)
+	bench/api.sh
 
 generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
