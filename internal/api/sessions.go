@@ -106,9 +106,6 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
 	}
-	if _, err := s.ownSession(ctx, in.ID); err != nil {
-		return nil, atPath(err)
-	}
 	b := in.Body
 	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
 		alias{"code", b.Code})
@@ -120,7 +117,14 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 			return nil, err
 		}
 	}
-	sess, err := s.deps.Store.UpdateSession(ctx, in.ID, store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now()})
+	// One statement: the update itself checks the owner, and another key's session is
+	// NotFound, as an unknown one.
+	patch := store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now()}
+	if s.keys.enabled() {
+		owner := ownerOf(ctx)
+		patch.Owner = &owner
+	}
+	sess, err := s.deps.Store.UpdateSession(ctx, in.ID, patch)
 	if err != nil {
 		return nil, atPath(err)
 	}

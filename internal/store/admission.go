@@ -7,6 +7,7 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/problem"
+	"livecode/internal/session"
 )
 
 // DefaultPageSize is the page size ListExecutions uses when asked for limit <= 0.
@@ -25,6 +26,19 @@ func ErrExecutionNotFound(id string) *problem.Error {
 // ErrSessionClosed returns the Conflict error for a change to a CLOSED session.
 func ErrSessionClosed(id string) *problem.Error {
 	return &problem.Error{Kind: problem.Conflict, Message: fmt.Sprintf("session %s is closed", id), Ref: id}
+}
+
+// WhyNotUpdated explains why a conditional update of ACTIVE session id of owner (nil: any)
+// matched nothing, given what reading the session then gave: unknown or another owner's
+// (NotFound, never revealing that it exists), or closed (Conflict).
+func WhyNotUpdated(id string, owner *string, sess session.Session, err error) error {
+	switch {
+	case err != nil:
+		return err
+	case owner != nil && sess.Owner != *owner:
+		return ErrSessionNotFound(id)
+	}
+	return ErrSessionClosed(id)
 }
 
 // ErrActive returns the Conflict error for a run refused because activeID is still active.

@@ -73,6 +73,7 @@ type SessionPatch struct {
 	Language   *string
 	SourceCode *string
 	Now        time.Time
+	Owner      *string // when set, another owner's session is left alone and NotFound
 }
 
 // NewExecution is a run request after validation.

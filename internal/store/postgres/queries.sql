@@ -17,7 +17,7 @@ UPDATE sessions
 SET language    = coalesce(sqlc.narg(language), language),
     source_code = coalesce(sqlc.narg(source_code), source_code),
     updated_at  = sqlc.arg(updated_at)
-WHERE id = sqlc.arg(id) AND status = 'ACTIVE'
+WHERE id = sqlc.arg(id) AND status = 'ACTIVE' AND (sqlc.narg(owner)::text IS NULL OR owner = sqlc.narg(owner))
 RETURNING *;
 
 -- name: CloseSession :one

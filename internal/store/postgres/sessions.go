@@ -46,9 +46,10 @@ func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPat
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	r, err := s.q.UpdateSession(ctx, pgdb.UpdateSessionParams{Language: p.Language,
-		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id})
+		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id, Owner: p.Owner})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return session.Session{}, s.whyNotActive(ctx, id)
+		sess, gerr := s.GetSession(ctx, id)
+		return session.Session{}, store.WhyNotUpdated(id, p.Owner, sess, gerr)
 	}
 	if err != nil {
 		return session.Session{}, fail("update session", err)
@@ -69,12 +70,4 @@ func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (ses
 		return session.Session{}, fail("close session", err)
 	}
 	return toSession(r), nil
-}
-
-// whyNotActive explains why a conditional update on an ACTIVE session matched nothing.
-func (s *Store) whyNotActive(ctx context.Context, id string) error {
-	if _, err := s.GetSession(ctx, id); err != nil {
-		return err
-	}
-	return store.ErrSessionClosed(id)
 }

@@ -37,10 +37,15 @@ func (s *Store) GetSession(ctx context.Context, id string) (session.Session, err
 
 // UpdateSession applies an autosave in one conditional UPDATE. Errors: NotFound, Conflict if CLOSED.
 func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
+	var owner any // NULL: any owner
+	if p.Owner != nil {
+		owner = *p.Owner
+	}
 	r, err := s.wq.UpdateSession(ctx, sqlitedb.UpdateSessionParams{Language: p.Language,
-		SourceCode: p.SourceCode, UpdatedAt: ms(p.Now), ID: id})
+		SourceCode: p.SourceCode, UpdatedAt: ms(p.Now), ID: id, Owner: owner})
 	if errors.Is(err, sql.ErrNoRows) {
-		return session.Session{}, s.whyNotActive(ctx, id)
+		sess, gerr := s.GetSession(ctx, id)
+		return session.Session{}, store.WhyNotUpdated(id, p.Owner, sess, gerr)
 	}
 	if err != nil {
 		return session.Session{}, fail("update session", err)
@@ -59,12 +64,4 @@ func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (ses
 		return session.Session{}, fail("close session", err)
 	}
 	return toSession(r), nil
-}
-
-// whyNotActive explains why a conditional update on an ACTIVE session matched nothing.
-func (s *Store) whyNotActive(ctx context.Context, id string) error {
-	if _, err := s.GetSession(ctx, id); err != nil {
-		return err
-	}
-	return store.ErrSessionClosed(id)
 }

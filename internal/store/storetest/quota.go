@@ -15,6 +15,7 @@ import (
 func quotaTests() map[string]func(*testing.T, store.Store) {
 	return map[string]func(*testing.T, store.Store){
 		"OwnerStored":         testOwnerStored,
+		"OwnerUpdate":         testOwnerUpdate,
 		"OwnerActive":         testOwnerActive,
 		"OwnerRate":           testOwnerRate,
 		"NoOwnerNoQuota":      testNoOwnerNoQuota,
@@ -41,6 +42,29 @@ func quotaExec(t *testing.T, sessionID string, now time.Time, maxActive, rate in
 	n := newExec(t, sessionID, now)
 	n.OwnerMaxActive, n.OwnerRateLimit, n.OwnerRateWindow = maxActive, rate, window
 	return n
+}
+
+// testOwnerUpdate: an update for an owner changes only that owner's session; another owner's is
+// NotFound and unchanged, exactly as an unknown one; a closed one of its own is a Conflict.
+func testOwnerUpdate(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	ss := ownedSession(t, s, "alice")
+	got, err := s.UpdateSession(ctx, ss.ID, store.SessionPatch{SourceCode: ptr("by alice"), Now: at(time.Second), Owner: ptr("alice")})
+	if err != nil {
+		t.Fatalf("UpdateSession by its owner: %v", err)
+	}
+	wantEqual(t, "code updated by its owner", got.SourceCode, "by alice")
+	_, err = s.UpdateSession(ctx, ss.ID, store.SessionPatch{SourceCode: ptr("by bob"), Now: at(2 * time.Second), Owner: ptr("bob")})
+	wantKind(t, err, problem.NotFound)
+	_, err = s.UpdateSession(ctx, newID(t), store.SessionPatch{SourceCode: ptr("x"), Now: at(2 * time.Second), Owner: ptr("bob")})
+	wantKind(t, err, problem.NotFound)
+	stored, _ := s.GetSession(ctx, ss.ID)
+	wantEqual(t, "code after another owner's update", stored.SourceCode, "by alice")
+	if _, err := s.CloseSession(ctx, ss.ID, at(3*time.Second)); err != nil {
+		t.Fatalf("CloseSession: %v", err)
+	}
+	_, err = s.UpdateSession(ctx, ss.ID, store.SessionPatch{SourceCode: ptr("late"), Now: at(4 * time.Second), Owner: ptr("alice")})
+	wantKind(t, err, problem.Conflict)
 }
 
 func testOwnerStored(t *testing.T, s store.Store) {

@@ -760,7 +760,7 @@ UPDATE sessions
 SET language    = coalesce(?1, language),
     source_code = coalesce(?2, source_code),
     updated_at  = ?3
-WHERE id = ?4 AND status = 'ACTIVE'
+WHERE id = ?4 AND status = 'ACTIVE' AND (?5 IS NULL OR owner = ?5)
 RETURNING id, status, language, source_code, created_at, updated_at, owner
 `
 
@@ -769,6 +769,7 @@ type UpdateSessionParams struct {
 	SourceCode *string
 	UpdatedAt  int64
 	ID         string
+	Owner      interface{}
 }
 
 func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (Session, error) {
@@ -777,6 +778,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		arg.SourceCode,
 		arg.UpdatedAt,
 		arg.ID,
+		arg.Owner,
 	)
 	var i Session
 	err := row.Scan(
