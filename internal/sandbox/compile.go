@@ -23,7 +23,7 @@ type compiled struct {
 	result execution.Result // CompileOutput and CompileTimeMS; Status and Reason when it failed
 	failed bool
 	// artifacts, when not empty, is the cache entry holding the compile's output, which the
-	// run step gets bound read-only into its work dir; empty means the work dir holds them.
+	// run step sees under its work dir (useArtifacts); empty means the work dir holds them.
 	artifacts string
 	release   func() // unpins artifacts; always safe to call
 }
@@ -111,17 +111,4 @@ func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes in
 		}
 	}
 	return nil
-}
-
-// artifactMounts binds each top-level entry of the cache entry dir read-only into /work.
-func artifactMounts(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: read cache entry: %w", err)
-	}
-	var args []string
-	for _, e := range ents {
-		args = append(args, "--ro-bind", filepath.Join(dir, e.Name()), "/work/"+e.Name())
-	}
-	return args, nil
 }

@@ -123,7 +123,12 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	if lang.Compiles() {
 		job.name = name + "-c"
 		c, err := s.compile(ctx, job, lang, files)
-		defer c.release() // after the run step: the entry stays pinned while it is bound
+		td.add(func() error { // the entry stays pinned while it is mounted
+			if c.release != nil {
+				c.release()
+			}
+			return nil
+		})
 		if err != nil {
 			return c.result, err
 		}
@@ -132,6 +137,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		}
 		res = c.result
 		if c.artifacts != "" {
+			td.add(wd.unmountOverlay) // runs before the release above: unpinned once unmounted
 			if err := s.useArtifacts(&job, wd, c.artifacts); err != nil {
 				return res, err
 			}
@@ -162,8 +168,9 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 	return newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 }
 
-// useArtifacts makes a cache entry's files part of job's work dir: bound read-only under
-// bubblewrap; copied under gVisor, whose runsc cannot bind-mount single files.
+// useArtifacts makes a cache entry's files part of job's work dir: under bubblewrap, an overlay
+// of the entry under the work dir, bound as /work (see overlay), unmounted by wd.remove;
+// copied under gVisor.
 func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 	if s.cfg.Level == "gvisor" {
 		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes); err != nil {
@@ -171,8 +178,11 @@ func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 		}
 		return nil
 	}
-	args, err := artifactMounts(dir)
-	job.artifacts = args
+	if err := s.fault("overlay"); err != nil {
+		return fmt.Errorf("sandbox: overlay: %w", err)
+	}
+	view, err := wd.overlay(dir)
+	job.work = view
 	return err
 }
 
