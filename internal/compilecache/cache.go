@@ -7,6 +7,8 @@
 //	                sandboxes see, bound read-only.
 //	meta/<key>      the tree's size in bytes; its mtime is the entry's last use (LRU order).
 //	locks/<key>     the key's flock: exclusive while it is built or evicted, shared while in use.
+//	failures/<key>  the outcome of the key's last failed build, for the callers that waited
+//	                for it (see Failure); kept a minute, never used by a later caller.
 //	tmp/            build and eviction scratch, on the same file system for atomic renames.
 //	evict.lock      serializes eviction passes.
 //
@@ -66,7 +68,7 @@ func Open(dir string, maxBytes int64) (*Cache, error) {
 	for _, d := range []struct {
 		path string
 		mode os.FileMode
-	}{{dir, 0o755}, {c.path("objects"), 0o755}, {c.path("meta"), 0o700}, {c.path("locks"), 0o700}, {c.path("tmp"), 0o700}} {
+	}{{dir, 0o755}, {c.path("objects"), 0o755}, {c.path("meta"), 0o700}, {c.path("locks"), 0o700}, {c.path("failures"), 0o700}, {c.path("tmp"), 0o700}} {
 		if err := os.MkdirAll(d.path, d.mode); err != nil {
 			return nil, fmt.Errorf("compilecache: %w", err)
 		}

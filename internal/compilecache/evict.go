@@ -43,6 +43,7 @@ func (c *Cache) evict(ctx context.Context, keep string) error {
 		return err
 	}
 	defer g.Close()
+	c.sweepFailures(failureTTL)
 	ents, err := c.entries()
 	if err != nil {
 		return err

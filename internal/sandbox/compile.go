@@ -7,16 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 	"livecode/internal/language"
 )
-
-// errCompileFailed ends a cache build whose compile failed: nothing is cached. A failed compile
-// is cheap next to a good one and its program is about to be edited; caching it would also
-// cache a failure that a busy host caused (a compile killed at its time or memory limit).
-var errCompileFailed = errors.New("sandbox: compile failed")
 
 // compiled is the outcome of a run's compile step.
 type compiled struct {
@@ -39,18 +35,26 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		here compiled
 		ran  bool
 	)
-	build := func(ctx context.Context, outDir string) error {
-		c, err := s.compileHere(ctx, job)
+	// A failed compile is not cached: it is cheap next to a good one, its program is about to be
+	// edited, and a compile killed at a limit on a busy host should not stick. It is shared with
+	// the identical compiles waiting for it, which would fail the same way.
+	build := func(_ context.Context, outDir string) error {
+		c, err := s.compileHere(ctx, job) // bounded by its own limit, not by the wait's
 		if err != nil {
 			return err
 		}
 		here, ran = c, true
 		if c.failed {
-			return errCompileFailed
+			return &compilecache.Failure{Outcome: encodeFailure(c.result)}
 		}
 		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes)
 	}
-	dir, release, hit, err := s.cfg.Cache.Do(ctx, cacheKey(lang, files), build)
+	// Waiting for an identical compile stands for compiling: it ends at the compile's limit.
+	limit := time.Duration(job.limits.TimeLimitMS) * time.Millisecond
+	waitCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	dir, release, hit, err := s.cfg.Cache.Do(waitCtx, cacheKey(lang, files), build)
+	var shared *compilecache.Failure
 	switch {
 	case err == nil && hit:
 		return compiled{artifacts: dir, release: release}, nil
@@ -63,8 +67,12 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 			s.cfg.Logger.Warn("sandbox: compile output not cached", "language", lang.ID, "err", err)
 		}
 		return here, nil
+	case errors.As(err, &shared):
+		return decodeFailure(shared.Outcome)
 	case ctx.Err() != nil:
 		return compiled{release: func() {}}, fmt.Errorf("sandbox: compile cache: %w", err)
+	case waitCtx.Err() != nil:
+		return waitedOut(limit), nil
 	}
 	// The cache itself failed (its directory, a build error of another caller): compile uncached.
 	s.cfg.Logger.Warn("sandbox: compile cache unavailable", "language", lang.ID, "err", err)
