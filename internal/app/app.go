@@ -16,6 +16,7 @@ import (
 	"livecode/internal/api"
 	"livecode/internal/compilecache"
 	"livecode/internal/config"
+	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/metrics"
 	"livecode/internal/queue"
@@ -145,7 +146,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 		return fmt.Errorf("compile cache: %w", err)
 	}
 	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
-		Slots: cfg.Workers, Logger: log, Cache: cache})
+		Slots: cfg.Workers, Logger: log, Cache: cache, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

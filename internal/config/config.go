@@ -74,6 +74,8 @@ type Config struct {
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
 	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES" envDefault:"1073741824"` // 1 GiB
+	// A compile's time limit, which also bounds a run's wait for an identical compile.
+	CompileTimeLimitMS int `env:"COMPILE_TIME_LIMIT_MS" envDefault:"15000"`
 
 	// Operators.
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
@@ -156,6 +158,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
 	case c.CompileCacheMaxBytes < 1:
 		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES must be positive")
+	case c.CompileTimeLimitMS < 1:
+		return fmt.Errorf("config: COMPILE_TIME_LIMIT_MS must be positive")
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("config: MAX_ATTEMPTS must be at least 1")
 	case c.LeaseDuration < 300*time.Millisecond:
