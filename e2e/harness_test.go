@@ -74,8 +74,14 @@ func freePort(t testing.TB) int {
 // start runs `livecode <role>` with env (KEY=VALUE) on a free port and waits for /healthz.
 func start(t testing.TB, role string, env ...string) *proc {
 	t.Helper()
+	return startBinary(t, binary, role, env...)
+}
+
+// startBinary is start with another build of livecode: bin.
+func startBinary(t testing.TB, bin, role string, env ...string) *proc {
+	t.Helper()
 	port := freePort(t)
-	cmd := exec.Command(binary, role)
+	cmd := exec.Command(bin, role)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), append([]string{"PORT=" + strconv.Itoa(port), "LOG_LEVEL=debug"}, env...)...)
 	logs := &logBuffer{}

@@ -77,6 +77,12 @@ type langResult struct {
 // env adds to (and overrides) its environment.
 func startLanguages(t testing.TB, uidBase int, env ...string) (*proc, string) {
 	t.Helper()
+	return startLanguagesOf(t, binary, uidBase, env...)
+}
+
+// startLanguagesOf is startLanguages with another build of livecode: bin.
+func startLanguagesOf(t testing.TB, bin string, uidBase int, env ...string) (*proc, string) {
+	t.Helper()
 	cache := filepath.Join(t.TempDir(), "compile")
 	// The sandbox uids must traverse to the cache's entries, which are bound into their runs.
 	if err := os.Chmod(filepath.Dir(filepath.Dir(cache)), 0o711); err != nil {
@@ -85,7 +91,7 @@ func startLanguages(t testing.TB, uidBase int, env ...string) (*proc, string) {
 	if err := os.Chmod(filepath.Dir(cache), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
+	p := startBinary(t, bin, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
 		"COMPILE_CACHE_DIR=" + cache, fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
 		"MAX_ACTIVE_PER_SESSION=0", "RUN_RATE_LIMIT=0"}, env...)...) // the last of a name wins
 	var langs struct {
