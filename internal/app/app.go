@@ -141,7 +141,8 @@ func Run(ctx context.Context, o Options) error {
 func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
 	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
 	cfg := o.Config
-	cache, err := compilecache.Open(cfg.CompileCacheDir, cfg.CompileCacheMaxBytes)
+	cache, err := compilecache.Open(cfg.CompileCacheDir, compilecache.Bounds{MaxBytes: cfg.CompileCacheMaxBytes,
+		MaxEntries: cfg.CompileCacheMaxEntries, MaxEntryBytes: cfg.CompileCacheMaxEntryBytes, MaxEntryFiles: cfg.CompileCacheMaxEntryFiles})
 	if err != nil {
 		return fmt.Errorf("compile cache: %w", err)
 	}

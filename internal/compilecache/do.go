@@ -127,7 +127,7 @@ func (c *Cache) build(ctx context.Context, key string, fn BuildFunc) error {
 		return err
 	}
 	tree := filepath.Join(scratch, "tree")
-	size, err := importTree(tree, out, c.maxBytes)
+	size, err := importTree(tree, out, c.bounds.MaxEntryBytes, c.bounds.MaxEntryFiles)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 
 func openInternal(t *testing.T) *Cache {
 	t.Helper()
-	c, err := Open(filepath.Join(t.TempDir(), "cache"), 1<<20)
+	c, err := Open(filepath.Join(t.TempDir(), "cache"), Bounds{MaxBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

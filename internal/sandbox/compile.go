@@ -47,7 +47,7 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		if c.failed {
 			return &compilecache.Failure{Outcome: encodeFailure(c.result)}
 		}
-		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes)
+		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 	}
 	// Waiting for an identical compile stands for compiling: it ends at the compile's limit.
 	limit := time.Duration(job.limits.TimeLimitMS) * time.Millisecond
@@ -109,8 +109,9 @@ func cacheKey(lang language.Language, files []execution.File) string {
 }
 
 // exportArtifacts copies the compile's output, the work dir without the sources, into outDir.
-func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes int64) error {
-	if _, err := compilecache.CopyTree(outDir, workDir, maxBytes); err != nil {
+// The work dir's tmpfs bounds it already; the cache then applies its own entry bounds.
+func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes int64, maxFiles int) error {
+	if _, err := compilecache.CopyTree(outDir, workDir, maxBytes, maxFiles); err != nil {
 		return err
 	}
 	for _, f := range files {

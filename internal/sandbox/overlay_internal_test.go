@@ -20,7 +20,7 @@ func TestOverlayUnmountedOnEveryFailure(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(root), 0o711); err != nil { // the sandbox uids traverse it
 		t.Fatal(err)
 	}
-	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), 1<<20)
+	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), compilecache.Bounds{MaxBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ func TestCacheManyFilesOneOverlay(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(root), 0o711); err != nil { // the sandbox uids traverse it
 		t.Fatal(err)
 	}
-	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), 64<<20)
+	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), compilecache.Bounds{MaxBytes: 64 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

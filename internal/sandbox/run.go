@@ -66,6 +66,10 @@ func New(cfg Config) (*Sandbox, error) {
 		if err := gvisorCheck(cfg); err != nil {
 			return nil, err
 		}
+		// runsc gets a cached build copied into the run's tmpfs: every entry must fit there.
+		if b := cfg.Cache; b != nil && (b.Bounds().MaxEntryBytes > cfg.TmpfsBytes || b.Bounds().MaxEntryFiles > cfg.TmpfsInodes) {
+			return nil, fmt.Errorf("sandbox: compile cache entries (%+v) may not fit a run's work dir", b.Bounds())
+		}
 	}
 	if err := closeOnExec(); err != nil {
 		return nil, err
@@ -173,7 +177,7 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 // copied under gVisor.
 func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 	if s.cfg.Level == "gvisor" {
-		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes); err != nil {
+		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes); err != nil {
 			return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
 		}
 		return nil
