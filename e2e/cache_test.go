@@ -6,6 +6,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -89,5 +91,52 @@ func TestIdenticalFailingCompilesFailOnce(t *testing.T) {
 	// The failure is not cached: the same program sent later compiles again.
 	if r := runOnce(ctx, t, p.URL, "cpp", slowCompile, nil); r.Status != "FAILED" || r.Reason != "compile_error" || r.CompileTimeMS == nil {
 		t.Fatalf("later run: %s/%s compile time %v; want a fresh compile to the limit", r.Status, r.Reason, r.CompileTimeMS)
+	}
+}
+
+func TestWaitForIdenticalCompileEndsAtOwnLimit(t *testing.T) {
+	t.Parallel()
+	// Two services share one compile cache; the first compiles under a long limit, the second,
+	// whose limit is short, gets the same program while that compile runs.
+	shared := filepath.Join(t.TempDir(), "compile")
+	if err := os.Chmod(filepath.Dir(filepath.Dir(shared)), 0o711); err != nil { // the sandbox uids traverse it
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(shared), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	long, _ := startLanguages(t, 70500, "WORKERS=1", "COMPILE_TIME_LIMIT_MS=60000", "COMPILE_CACHE_DIR="+shared)
+	short, _ := startLanguages(t, 70600, "WORKERS=1", "COMPILE_TIME_LIMIT_MS=2000", "COMPILE_CACHE_DIR="+shared)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	compiling := run(t, long.URL, newSession(t, long.URL, "cpp", slowCompile), nil)
+	for { // the build holds the key's lock while its scratch dir exists
+		builds, _ := filepath.Glob(filepath.Join(shared, "tmp", "build-*"))
+		if len(builds) > 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the first compile never started")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	r := runOnce(ctx, t, short.URL, "cpp", slowCompile, nil)
+	if r.Status != "FAILED" || r.Reason != "compile_error" || r.CompileTimeMS != nil || !strings.Contains(r.CompileOutput, "identical compile") {
+		t.Fatalf("waiting run: %s/%s compile time %v output %q; want the compile time limit's failure", r.Status, r.Reason, r.CompileTimeMS, r.CompileOutput)
+	}
+	// Its one slot is free again while the compile it waited for still runs.
+	if h := runOnce(ctx, t, short.URL, "c", corpus["c"].hello, nil); h.Status != "COMPLETED" {
+		t.Fatalf("next run on the waiter's service: %s/%s", h.Status, h.Reason)
+	}
+	var e execution
+	if call(t, "GET", long.URL+"/executions/"+compiling, nil, &e); e.Status != "RUNNING" {
+		t.Fatalf("the first compile is %s; want it still running, so the waiter did not outwait it", e.Status)
+	}
+	if code := call(t, "POST", long.URL+"/executions/"+compiling+"/cancel", nil, nil); code != 202 {
+		t.Fatalf("cancel: %d", code)
+	}
+	if e := await(ctx, t, long.URL, compiling); e.Status != "CANCELLED" {
+		t.Fatalf("the first compile ended %s after its cancel", e.Status)
 	}
 }

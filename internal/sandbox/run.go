@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"livecode/internal/compilecache"
@@ -61,6 +62,10 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
 		return nil, fmt.Errorf("sandbox: work root: %w", err)
+	}
+	// A cached build joins a run as an overlay, whose options give these characters a meaning.
+	if cfg.Cache != nil && strings.ContainsAny(cfg.Cache.Dir()+cfg.WorkRoot, ",:\\") {
+		return nil, fmt.Errorf("sandbox: the work root and the compile cache's path may not hold , : or \\")
 	}
 	if cfg.Level == "gvisor" {
 		if err := gvisorCheck(cfg); err != nil {
