@@ -51,16 +51,17 @@ func TestCachedBuildOfManyFilesRuns(t *testing.T) {
 const slowCompile = "constexpr long f() { long s = 0; for (long i = 0; i < 200000; i++) for (long j = 0; j < 200000; j++) s += i ^ j; return s; }\n" +
 	"constexpr long x = f();\nint main() { return x & 1; }\n"
 
-func TestIdenticalFailingCompilesFailOnce(t *testing.T) {
-	t.Parallel()
-	const limit = 4 * time.Second
-	p, _ := startLanguages(t, 70200, "WORKERS=3", fmt.Sprintf("COMPILE_TIME_LIMIT_MS=%d", limit.Milliseconds()))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	const n = 3
+// slowError is C++ whose constant evaluation takes a second or so, then fails a static_assert.
+const slowError = "constexpr long f() { long s = 0; for (long i = 0; i < 600; i++) for (long j = 0; j < 600; j++) s += i ^ j; return s; }\n" +
+	"static_assert(f() < 0, \"identical_failure\");\nint main() {}\n"
+
+// runTogether sends code as n runs at once, each in its own session, and returns their results,
+// how many of them ran the compiler, and the wall time until the last ended.
+func runTogether(ctx context.Context, t *testing.T, base, lang, code string, n int) ([]langResult, int, time.Duration) {
+	t.Helper()
 	sids := make([]string, n)
 	for i := range sids {
-		sids[i] = newSession(t, p.URL, "cpp", slowCompile)
+		sids[i] = newSession(t, base, lang, code)
 	}
 	results := make([]langResult, n)
 	begin := time.Now()
@@ -69,21 +70,33 @@ func TestIdenticalFailingCompilesFailOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = awaitResult(ctx, t, p.URL, run(t, p.URL, sid, nil))
+			results[i] = awaitResult(ctx, t, base, run(t, base, sid, nil))
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(begin)
 	compiles := 0
-	for i, r := range results {
-		if r.Status != "FAILED" || r.Reason != "compile_error" {
-			t.Fatalf("run %d: %s/%s compile output %q", i, r.Status, r.Reason, r.CompileOutput)
-		}
+	for _, r := range results {
 		if r.CompileTimeMS != nil {
 			compiles++
 		}
 	}
-	// One compile to its limit, the others share its end: well under two limits together
+	return results, compiles, time.Since(begin)
+}
+
+func TestIdenticalFailingCompilesFailOnce(t *testing.T) {
+	t.Parallel()
+	const limit = 4 * time.Second
+	p, _ := startLanguages(t, 70200, "WORKERS=3", fmt.Sprintf("COMPILE_TIME_LIMIT_MS=%d", limit.Milliseconds()))
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const n = 3
+	results, compiles, wall := runTogether(ctx, t, p.URL, "cpp", slowCompile, n)
+	for i, r := range results {
+		if r.Status != "FAILED" || r.Reason != "compile_error" {
+			t.Fatalf("run %d: %s/%s compile output %q", i, r.Status, r.Reason, r.CompileOutput)
+		}
+	}
+	// One compile to its limit, the others end with it: well under two limits together
 	// (three compiles one after another took three).
 	if compiles != 1 || wall >= 2*limit {
 		t.Fatalf("%d compiles, %v for %d identical failing compiles; want 1 and under %v", compiles, wall, n, 2*limit)
@@ -91,6 +104,24 @@ func TestIdenticalFailingCompilesFailOnce(t *testing.T) {
 	// The failure is not cached: the same program sent later compiles again.
 	if r := runOnce(ctx, t, p.URL, "cpp", slowCompile, nil); r.Status != "FAILED" || r.Reason != "compile_error" || r.CompileTimeMS == nil {
 		t.Fatalf("later run: %s/%s compile time %v; want a fresh compile to the limit", r.Status, r.Reason, r.CompileTimeMS)
+	}
+}
+
+func TestIdenticalCompileErrorShared(t *testing.T) {
+	t.Parallel()
+	// The limit is far off: the compile fails on its own, and the runs that waited for it
+	// report its messages.
+	p, _ := startLanguages(t, 70700, "WORKERS=3", "COMPILE_TIME_LIMIT_MS=60000")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	results, compiles, _ := runTogether(ctx, t, p.URL, "cpp", slowError, 3)
+	for i, r := range results {
+		if r.Status != "FAILED" || r.Reason != "compile_error" || !strings.Contains(r.CompileOutput, "identical_failure") {
+			t.Fatalf("run %d: %s/%s compile output %q; want the compiler's message", i, r.Status, r.Reason, r.CompileOutput)
+		}
+	}
+	if compiles != 1 {
+		t.Fatalf("%d compiles of one program sent three times together; want 1", compiles)
 	}
 }
 
