@@ -53,3 +53,15 @@ func (w *workDir) unmountOverlay() error {
 	}
 	return nil
 }
+
+// probeOverlay mounts one overlay the way a cached run does, in a throw-away work dir under
+// root, so that a host without overlayfs is found at start rather than by every cached run.
+// The dir is named like a run's, so the start-up sweep removes it should we crash meanwhile.
+func probeOverlay(root string) error {
+	w, err := newWorkDir(fmt.Sprintf("%s/%d-overlay-probe", root, os.Getpid()), 0, 1<<20, 64)
+	if err != nil {
+		return err
+	}
+	_, err = w.overlay(filepath.Join(w.path, "tmp"))
+	return errors.Join(err, w.remove())
+}

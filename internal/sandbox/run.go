@@ -67,6 +67,11 @@ func New(cfg Config) (*Sandbox, error) {
 	if cfg.Cache != nil && strings.ContainsAny(cfg.Cache.Dir()+cfg.WorkRoot, ",:\\") {
 		return nil, fmt.Errorf("sandbox: the work root and the compile cache's path may not hold , : or \\")
 	}
+	if cfg.Cache != nil && cfg.Level == "bwrap" {
+		if err := probeOverlay(cfg.WorkRoot); err != nil {
+			return nil, fmt.Errorf("sandbox: the compile cache needs overlayfs: %w", err)
+		}
+	}
 	if cfg.Level == "gvisor" {
 		if err := gvisorCheck(cfg); err != nil {
 			return nil, err
