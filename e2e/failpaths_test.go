@@ -84,7 +84,7 @@ func TestInheritedDescriptorsNeverReachAProgram(t *testing.T) {
 	for i := range inherit {
 		inherit[i] = f
 	}
-	p := startWith(t, "serve", inherit, "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=1")
+	p := startWith(t, binary, inherit, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=1")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	code := `import os

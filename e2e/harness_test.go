@@ -79,14 +79,15 @@ func freePort(t testing.TB) int {
 // start runs `livecode <role>` with env (KEY=VALUE) on a free port and waits for /healthz.
 func start(t testing.TB, role string, env ...string) *proc {
 	t.Helper()
-	return startWith(t, role, nil, env...)
+	return startWith(t, binary, nil, role, env...)
 }
 
-// startWith is start with files the process inherits as descriptors 3, 4, ….
-func startWith(t testing.TB, role string, inherit []*os.File, env ...string) *proc {
+// startWith is start with another build of livecode (bin) and files the process inherits as
+// descriptors 3, 4, ….
+func startWith(t testing.TB, bin string, inherit []*os.File, role string, env ...string) *proc {
 	t.Helper()
 	port := freePort(t)
-	cmd := exec.Command(binary, role)
+	cmd := exec.Command(bin, role)
 	cmd.ExtraFiles = inherit
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), append([]string{"PORT=" + strconv.Itoa(port), "LOG_LEVEL=debug"}, env...)...)

@@ -68,12 +68,20 @@ type langResult struct {
 	Stderr        string  `json:"stderr"`
 	CompileOutput string  `json:"compile_output"`
 	CompileTimeMS *int64  `json:"compile_time_ms"`
+	ExecTimeMS    int64   `json:"execution_time_ms"`
 	ExitCode      *int    `json:"exit_code"`
 	elapsed       float64 // seconds from POST to a terminal status, seen by the client
 }
 
-// startLanguages runs `livecode serve` with its own compile cache and no per-session limits.
-func startLanguages(t testing.TB, uidBase int) (*proc, string) {
+// startLanguages runs `livecode serve` with its own compile cache and no per-session limits;
+// env adds to (and overrides) its environment.
+func startLanguages(t testing.TB, uidBase int, env ...string) (*proc, string) {
+	t.Helper()
+	return startLanguagesOf(t, binary, uidBase, env...)
+}
+
+// startLanguagesOf is startLanguages with another build of livecode: bin.
+func startLanguagesOf(t testing.TB, bin string, uidBase int, env ...string) (*proc, string) {
 	t.Helper()
 	cache := filepath.Join(t.TempDir(), "compile")
 	// The sandbox uids must traverse to the cache's entries, which are bound into their runs.
@@ -83,9 +91,9 @@ func startLanguages(t testing.TB, uidBase int) (*proc, string) {
 	if err := os.Chmod(filepath.Dir(cache), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
-		"COMPILE_CACHE_DIR="+cache, fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
-		"MAX_ACTIVE_PER_SESSION=0", "RUN_RATE_LIMIT=0")
+	p := startWith(t, bin, nil, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
+		"COMPILE_CACHE_DIR=" + cache, fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
+		"MAX_ACTIVE_PER_SESSION=0", "RUN_RATE_LIMIT=0"}, env...)...) // the last of a name wins
 	var langs struct {
 		Languages []struct {
 			ID        string `json:"id"`

@@ -16,6 +16,7 @@ import (
 	"livecode/internal/api"
 	"livecode/internal/compilecache"
 	"livecode/internal/config"
+	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/metrics"
 	"livecode/internal/queue"
@@ -140,12 +141,13 @@ func Run(ctx context.Context, o Options) error {
 func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
 	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
 	cfg := o.Config
-	cache, err := compilecache.Open(cfg.CompileCacheDir, cfg.CompileCacheMaxBytes)
+	cache, err := compilecache.Open(cfg.CompileCacheDir, compilecache.Bounds{MaxBytes: cfg.CompileCacheMaxBytes,
+		MaxEntries: cfg.CompileCacheMaxEntries, MaxEntryBytes: cfg.CompileCacheMaxEntryBytes, MaxEntryFiles: cfg.CompileCacheMaxEntryFiles})
 	if err != nil {
 		return fmt.Errorf("compile cache: %w", err)
 	}
 	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
-		Slots: cfg.Workers, Logger: log, Cache: cache})
+		Slots: cfg.Workers, Logger: log, Cache: cache, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

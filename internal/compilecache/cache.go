@@ -7,6 +7,8 @@
 //	                sandboxes see, bound read-only.
 //	meta/<key>      the tree's size in bytes; its mtime is the entry's last use (LRU order).
 //	locks/<key>     the key's flock: exclusive while it is built or evicted, shared while in use.
+//	failures/<key>  the outcome of the key's last failed build, for the callers that waited
+//	                for it (see Failure); kept a minute, never used by a later caller.
 //	tmp/            build and eviction scratch, on the same file system for atomic renames.
 //	evict.lock      serializes eviction passes.
 //
@@ -35,38 +37,65 @@ var (
 	// ErrInvalidKey means a key was not one Key returns.
 	ErrInvalidKey = errors.New("compilecache: invalid key")
 	// ErrUnsafeOutput means the build output held a symlink, a hard link, a device, a FIFO,
-	// a socket, or too many files or levels; nothing was cached.
+	// a socket, or too many levels; nothing was cached.
 	ErrUnsafeOutput = errors.New("compilecache: unsafe build output")
-	// ErrTooLarge means the build output alone is larger than the cache.
-	ErrTooLarge = errors.New("compilecache: build output larger than the cache")
+	// ErrTooLarge means the build output is larger than an entry may be (Bounds).
+	ErrTooLarge = errors.New("compilecache: build output larger than an entry may be")
 )
+
+// Bounds bound the cache. Every entry within them can start a run: a sandbox joins an entry
+// to a run whole (one overlay), whatever the number of its files. A zero field takes its
+// default.
+type Bounds struct {
+	MaxBytes      int64 // all entries together; least recently used go first (default 1 GiB)
+	MaxEntries    int   // entries; least recently used go first (default 10000)
+	MaxEntryBytes int64 // one entry's file content; larger build output is not cached (default 64 MiB)
+	MaxEntryFiles int   // one entry's files and directories; more are not cached (default 4096)
+}
+
+func (b Bounds) withDefaults() Bounds {
+	if b.MaxBytes == 0 {
+		b.MaxBytes = 1 << 30
+	}
+	if b.MaxEntries == 0 {
+		b.MaxEntries = 10000
+	}
+	if b.MaxEntryBytes == 0 {
+		b.MaxEntryBytes = 64 << 20
+	}
+	if b.MaxEntryFiles == 0 {
+		b.MaxEntryFiles = 4096
+	}
+	b.MaxEntryBytes = min(b.MaxEntryBytes, b.MaxBytes)
+	return b
+}
 
 // Cache is a size-bounded, content-addressed store of compiled artifacts, safe for
 // concurrent use by goroutines and by other processes opening the same directory.
 type Cache struct {
-	dir      string
-	maxBytes int64
-	log      *slog.Logger
-	keys     keyLocks
+	dir    string
+	bounds Bounds
+	log    *slog.Logger
+	keys   keyLocks
 }
 
-// Open opens (creating when needed) the cache in dir, bounded to maxBytes of artifacts.
+// Open opens (creating when needed) the cache in dir, within bounds.
 // Sandboxes bind entries by path, so dir and its parents must be searchable by their uids.
 // Scratch left in tmp/ by a crashed process is removed once it is an hour old.
-// It returns an error when maxBytes is not positive or dir cannot be prepared.
-func Open(dir string, maxBytes int64) (*Cache, error) {
-	if maxBytes <= 0 {
-		return nil, fmt.Errorf("compilecache: maxBytes must be positive, not %d", maxBytes)
+// It returns an error when a bound is negative or dir cannot be prepared.
+func Open(dir string, bounds Bounds) (*Cache, error) {
+	if bounds.MaxBytes < 0 || bounds.MaxEntries < 0 || bounds.MaxEntryBytes < 0 || bounds.MaxEntryFiles < 0 {
+		return nil, fmt.Errorf("compilecache: bounds must not be negative: %+v", bounds)
 	}
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("compilecache: %w", err)
 	}
-	c := &Cache{dir: dir, maxBytes: maxBytes, log: slog.Default().With("component", "compilecache")}
+	c := &Cache{dir: dir, bounds: bounds.withDefaults(), log: slog.Default().With("component", "compilecache")}
 	for _, d := range []struct {
 		path string
 		mode os.FileMode
-	}{{dir, 0o755}, {c.path("objects"), 0o755}, {c.path("meta"), 0o700}, {c.path("locks"), 0o700}, {c.path("tmp"), 0o700}} {
+	}{{dir, 0o755}, {c.path("objects"), 0o755}, {c.path("meta"), 0o700}, {c.path("locks"), 0o700}, {c.path("failures"), 0o700}, {c.path("tmp"), 0o700}} {
 		if err := os.MkdirAll(d.path, d.mode); err != nil {
 			return nil, fmt.Errorf("compilecache: %w", err)
 		}
@@ -84,6 +113,9 @@ func Open(dir string, maxBytes int64) (*Cache, error) {
 	c.removeStaleScratch(time.Hour)
 	return c, nil
 }
+
+// Bounds returns the cache's bounds, defaults filled in.
+func (c *Cache) Bounds() Bounds { return c.bounds }
 
 // Dir returns the cache's directory.
 func (c *Cache) Dir() string { return c.dir }

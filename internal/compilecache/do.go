@@ -17,8 +17,9 @@ import (
 // scratch space owned by the caller's user, mode 0700. It may fill outDir with CopyTree from a
 // sandbox's work dir, or chown it and bind it into a sandbox: either way its content is treated
 // as hostile and copied into the entry under the rules of ErrUnsafeOutput.
-// An error from it is returned by Do unchanged and nothing is cached; a compile error of the
-// user's program is a result, not an error, and the func decides whether to cache it.
+// An error from it is returned by Do unchanged and nothing is cached. A failure every identical
+// build would share (a compile error of the user's program) is returned as a *Failure, which
+// the callers waiting for this build get too.
 type BuildFunc func(ctx context.Context, outDir string) error
 
 // maxAttempts bounds the retries of Do when an entry vanishes under it (evicted between two
@@ -28,14 +29,18 @@ const maxAttempts = 4
 // Do returns key's entry pinned as Acquire does, building it with build when it is missing.
 // Of all concurrent callers of one key, in this process and in other processes on the host
 // using the same directory, exactly one runs build; the others wait for it and get the entry
-// with hit true. When build fails, one waiter tries its own build in turn.
+// with hit true. When build fails with a *Failure, the callers that were waiting for it get a
+// *Failure with its Outcome; when it fails otherwise, one waiter tries its own build in turn.
+// ctx bounds the wait for another caller's build (a caller's wait should count against its
+// own time limit) and is passed to build.
 //
 // The caller must call release once it no longer uses dir. After a build, entries are
 // evicted, least recently used first, until the cache is within its size; pinned entries and
 // entries being built are skipped, so the cache can exceed its size while they are in use.
 //
-// It returns ErrInvalidKey, build's error, ErrUnsafeOutput, ErrTooLarge, ctx's error while
-// waiting, or an I/O error of the cache directory.
+// It returns ErrInvalidKey, build's error, the *Failure of the build waited for,
+// ErrUnsafeOutput, ErrTooLarge, ctx's error while waiting, or an I/O error of the cache
+// directory.
 func (c *Cache) Do(ctx context.Context, key string, build BuildFunc) (dir string, release func(), hit bool, err error) {
 	if !validKey(key) {
 		return "", nil, false, ErrInvalidKey
@@ -44,7 +49,8 @@ func (c *Cache) Do(ctx context.Context, key string, build BuildFunc) (dir string
 		if dir, release, ok := c.Acquire(key); ok {
 			return dir, release, true, nil
 		}
-		dir, release, hit, err := c.lockAndBuild(ctx, key, build)
+		seen := c.failureID(key) // a failure from before we came is not ours to share
+		dir, release, hit, err := c.lockAndBuild(ctx, key, seen, build)
 		if err != nil || dir != "" {
 			return dir, release, hit, err
 		}
@@ -53,8 +59,9 @@ func (c *Cache) Do(ctx context.Context, key string, build BuildFunc) (dir string
 }
 
 // lockAndBuild takes key's exclusive lock and builds the entry unless another caller did
-// while we waited. An empty dir with a nil error means the entry vanished: try again.
-func (c *Cache) lockAndBuild(ctx context.Context, key string, build BuildFunc) (string, func(), bool, error) {
+// while we waited, or failed to: a failure record whose id is not seen. An empty dir with a
+// nil error means the entry vanished: try again.
+func (c *Cache) lockAndBuild(ctx context.Context, key, seen string, build BuildFunc) (string, func(), bool, error) {
 	unlock, err := c.keys.lock(ctx, key)
 	if err != nil {
 		return "", nil, false, err
@@ -65,13 +72,24 @@ func (c *Cache) lockAndBuild(ctx context.Context, key string, build BuildFunc) (
 		return "", nil, false, err
 	}
 	hit := c.exists(key)
+	if id, outcome, ok := c.readFailure(key); !hit && ok && id != seen {
+		f.Close()
+		return "", nil, false, &Failure{Outcome: outcome}
+	}
 	if !hit {
 		if err := c.build(ctx, key, build); err != nil {
+			var failed *Failure
+			if errors.As(err, &failed) {
+				if werr := c.writeFailure(key, failed); werr != nil {
+					c.log.Warn("record build failure", "key", key, "error", werr) // waiters build again
+				}
+			}
 			// No entry will use this lock file: unlink it while we hold it, as eviction does.
 			_ = os.Remove(c.path("locks", key))
 			f.Close()
 			return "", nil, false, err
 		}
+		_ = os.Remove(c.path("failures", key)) // an earlier failure is history now
 	}
 	if err := downgrade(f); err != nil {
 		f.Close()
@@ -109,7 +127,7 @@ func (c *Cache) build(ctx context.Context, key string, fn BuildFunc) error {
 		return err
 	}
 	tree := filepath.Join(scratch, "tree")
-	size, err := importTree(tree, out, c.maxBytes)
+	size, err := importTree(tree, out, c.bounds.MaxEntryBytes, c.bounds.MaxEntryFiles)
 	if err != nil {
 		return err
 	}

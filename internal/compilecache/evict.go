@@ -36,13 +36,15 @@ func (c *Cache) Size() (int64, error) {
 }
 
 // evict removes least recently used entries other than keep until the cache is within its
-// size or only pinned entries are left. One eviction pass runs at a time on the host.
+// size and entry count, or only pinned entries are left. One eviction pass runs at a time on
+// the host.
 func (c *Cache) evict(ctx context.Context, keep string) error {
 	g, err := lockFile(ctx, c.path("evict.lock"), unix.LOCK_EX, true)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
+	c.sweepFailures(failureTTL)
 	ents, err := c.entries()
 	if err != nil {
 		return err
@@ -53,8 +55,9 @@ func (c *Cache) evict(ctx context.Context, keep string) error {
 	}
 	sort.Slice(ents, func(i, j int) bool { return ents[i].used.Before(ents[j].used) })
 	var errs []error
+	count := len(ents)
 	for _, e := range ents {
-		if total <= c.maxBytes {
+		if total <= c.bounds.MaxBytes && count <= c.bounds.MaxEntries {
 			break
 		}
 		if e.key == keep {
@@ -65,7 +68,7 @@ func (c *Cache) evict(ctx context.Context, keep string) error {
 			errs = append(errs, err)
 		}
 		if removed {
-			total -= e.size
+			total, count = total-e.size, count-1
 		}
 	}
 	return errors.Join(errs...)
@@ -126,7 +129,7 @@ func (c *Cache) entries() ([]entryInfo, error) {
 		}
 		size, err := strconv.ParseInt(string(b), 10, 64)
 		if err != nil {
-			size = c.maxBytes // unreadable: evict it early rather than never
+			size = c.bounds.MaxBytes // unreadable: evict it early rather than never
 		}
 		out = append(out, entryInfo{key: key, size: size, used: fi.ModTime()})
 	}

@@ -14,7 +14,7 @@ import (
 
 func open(t *testing.T, maxBytes int64) *compilecache.Cache {
 	t.Helper()
-	c, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), maxBytes)
+	c, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), compilecache.Bounds{MaxBytes: maxBytes})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,25 +12,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Bounds on one entry's tree, beyond the cache's size.
-const (
-	maxEntryFiles = 10000 // files and directories
-	maxEntryDepth = 32
-)
+// maxEntryDepth bounds the nesting of one entry's tree.
+const maxEntryDepth = 32
 
 // importer copies one untrusted tree, counting what it has copied against the bounds.
 type importer struct {
 	maxBytes int64
+	maxFiles int // files and directories
 	bytes    int64
 	files    int
 }
 
 // CopyTree copies the content of the untrusted directory src into the existing directory dst
-// under the rules of importTree, and returns the bytes of file content copied. A BuildFunc uses
-// it to bring a compile's output out of a sandbox's work dir into its outDir.
+// under the rules of importTree, at most maxFiles files and directories, and returns the bytes
+// of file content copied. A BuildFunc uses it to bring a compile's output out of a sandbox's
+// work dir into its outDir.
 // It returns ErrUnsafeOutput or ErrTooLarge (wrapped, naming the path) or an I/O error.
-func CopyTree(dst, src string, maxBytes int64) (int64, error) {
-	return copyTree(dst, src, maxBytes, false)
+func CopyTree(dst, src string, maxBytes int64, maxFiles int) (int64, error) {
+	return copyTree(dst, src, maxBytes, maxFiles, false)
 }
 
 // importTree copies the tree at src into dst (which must not exist) and returns the bytes of
@@ -39,16 +38,16 @@ func CopyTree(dst, src string, maxBytes int64) (int64, error) {
 // elsewhere. Copies are owned by us with modes 0755 (directories, and files with any execute
 // bit) or 0644: no setuid bit, no write bit for anyone else.
 // It returns ErrUnsafeOutput or ErrTooLarge (wrapped, naming the path) or an I/O error.
-func importTree(dst, src string, maxBytes int64) (int64, error) {
-	return copyTree(dst, src, maxBytes, true)
+func importTree(dst, src string, maxBytes int64, maxFiles int) (int64, error) {
+	return copyTree(dst, src, maxBytes, maxFiles, true)
 }
 
-func copyTree(dst, src string, maxBytes int64, create bool) (int64, error) {
+func copyTree(dst, src string, maxBytes int64, maxFiles int, create bool) (int64, error) {
 	fd, err := unix.Open(src, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return 0, fmt.Errorf("%w: %s: %v", ErrUnsafeOutput, src, err)
 	}
-	im := &importer{maxBytes: maxBytes}
+	im := &importer{maxBytes: maxBytes, maxFiles: maxFiles}
 	if err := im.dir(fd, dst, ".", 0, create); err != nil {
 		return 0, err
 	}
@@ -73,8 +72,8 @@ func (im *importer) dir(fd int, dst, rel string, depth int, create bool) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if im.files++; im.files > maxEntryFiles {
-			return fmt.Errorf("%w: more than %d files", ErrUnsafeOutput, maxEntryFiles)
+		if im.files++; im.files > im.maxFiles {
+			return fmt.Errorf("%w: more than %d files", ErrTooLarge, im.maxFiles)
 		}
 		if err := im.entry(fd, name, filepath.Join(dst, name), filepath.Join(rel, name), depth); err != nil {
 			return err

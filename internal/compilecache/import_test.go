@@ -98,7 +98,7 @@ func TestCopyTree(t *testing.T) {
 	if err := writeFiles(map[string]string{"main": "bin", "pkg/A.class": "class"})(context.Background(), src); err != nil {
 		t.Fatal(err)
 	}
-	n, err := compilecache.CopyTree(dst, src, 1<<20)
+	n, err := compilecache.CopyTree(dst, src, 1<<20, 100)
 	if err != nil || n != int64(len("bin")+len("class")) {
 		t.Fatalf("copied %d bytes, err %v", n, err)
 	}
@@ -108,7 +108,7 @@ func TestCopyTree(t *testing.T) {
 	if err := os.Symlink("/etc/shadow", filepath.Join(src, "evil")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := compilecache.CopyTree(t.TempDir(), src, 1<<20); !errors.Is(err, compilecache.ErrUnsafeOutput) {
+	if _, err := compilecache.CopyTree(t.TempDir(), src, 1<<20, 100); !errors.Is(err, compilecache.ErrUnsafeOutput) {
 		t.Fatalf("symlink in src: err %v, want ErrUnsafeOutput", err)
 	}
 }

@@ -28,7 +28,7 @@ func TestWorkerProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("runs only as a worker process of TestCrossProcessSingleBuild")
 	}
-	c, err := compilecache.Open(dir, 1<<20)
+	c, err := compilecache.Open(dir, compilecache.Bounds{MaxBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func buildLogged(t *testing.T, c *compilecache.Cache, logPath string) (artifact 
 func TestCrossProcessSingleBuild(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "cache")
-	c, err := compilecache.Open(dir, 1<<20)
+	c, err := compilecache.Open(dir, compilecache.Bounds{MaxBytes: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,6 +74,13 @@ type Config struct {
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
 	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES" envDefault:"1073741824"` // 1 GiB
+	// One entry's bounds: by default what a run's work dir can hold (64 MiB, 4096 inodes), so
+	// that any entry fits a run that copies it (gVisor); larger build output runs uncached.
+	CompileCacheMaxEntries    int   `env:"COMPILE_CACHE_MAX_ENTRIES" envDefault:"10000"`
+	CompileCacheMaxEntryBytes int64 `env:"COMPILE_CACHE_MAX_ENTRY_BYTES" envDefault:"67108864"`
+	CompileCacheMaxEntryFiles int   `env:"COMPILE_CACHE_MAX_ENTRY_FILES" envDefault:"4096"`
+	// A compile's time limit, which also bounds a run's wait for an identical compile.
+	CompileTimeLimitMS int `env:"COMPILE_TIME_LIMIT_MS" envDefault:"15000"`
 
 	// Operators.
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
@@ -154,8 +161,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: PORT %d out of range", c.Port)
 	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
-	case c.CompileCacheMaxBytes < 1:
-		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES must be positive")
+	case c.CompileCacheMaxBytes < 1, c.CompileCacheMaxEntries < 1, c.CompileCacheMaxEntryBytes < 1, c.CompileCacheMaxEntryFiles < 1:
+		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES, _MAX_ENTRIES, _MAX_ENTRY_BYTES and _MAX_ENTRY_FILES must be positive")
+	case c.CompileTimeLimitMS < 1:
+		return fmt.Errorf("config: COMPILE_TIME_LIMIT_MS must be positive")
 	case c.MaxAttempts < 1:
 		return fmt.Errorf("config: MAX_ATTEMPTS must be at least 1")
 	case c.LeaseDuration < 300*time.Millisecond:

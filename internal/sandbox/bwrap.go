@@ -48,8 +48,11 @@ func mountArgs(paths []string) []string {
 // only the program's own arguments, and /proc/1/cmdline in the sandbox (bubblewrap's pid 1)
 // shows no host path. The seccomp program, the status and the block descriptors are seccompFD,
 // statusFD and blockFD; static is bwrapStatic's, and dir/etc must have been made by
-// makeEtcTree. artifacts bind into /work, so they follow its mount.
-func bwrapOptions(static []string, lang []string, dir string, env []string, artifacts []string) []string {
+// makeEtcTree. work, when set, is bound as /work instead of dir/work.
+func bwrapOptions(static []string, lang []string, dir string, env []string, work string) []string {
+	if work == "" {
+		work = filepath.Join(dir, "work")
+	}
 	args := []string{
 		"--unshare-all", "--die-with-parent", "--new-session",
 		"--hostname", "livecode",
@@ -65,10 +68,9 @@ func bwrapOptions(static []string, lang []string, dir string, env []string, arti
 	args = append(args, withoutEtc(lang)...)
 	args = append(args,
 		"--proc", "/proc",
-		"--bind", filepath.Join(dir, "work"), "/work",
+		"--bind", work, "/work",
 		"--bind", filepath.Join(dir, "tmp"), "/tmp",
 	)
-	args = append(args, artifacts...)
 	return append(args,
 		"--chdir", "/work",
 		"--seccomp", strconv.Itoa(seccompFD),

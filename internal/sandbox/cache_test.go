@@ -17,7 +17,7 @@ import (
 // setupCache is setup with a fresh compile cache.
 func setupCache(t *testing.T, uidBase int) (bundle, *compilecache.Cache) {
 	t.Helper()
-	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), 64<<20)
+	cache, err := compilecache.Open(filepath.Join(t.TempDir(), "cache"), compilecache.Bounds{MaxBytes: 64 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

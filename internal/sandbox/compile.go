@@ -7,23 +7,19 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 	"livecode/internal/language"
 )
 
-// errCompileFailed ends a cache build whose compile failed: nothing is cached. A failed compile
-// is cheap next to a good one and its program is about to be edited; caching it would also
-// cache a failure that a busy host caused (a compile killed at its time or memory limit).
-var errCompileFailed = errors.New("sandbox: compile failed")
-
 // compiled is the outcome of a run's compile step.
 type compiled struct {
 	result execution.Result // CompileOutput and CompileTimeMS; Status and Reason when it failed
 	failed bool
 	// artifacts, when not empty, is the cache entry holding the compile's output, which the
-	// run step gets bound read-only into its work dir; empty means the work dir holds them.
+	// run step sees under its work dir (useArtifacts); empty means the work dir holds them.
 	artifacts string
 	release   func() // unpins artifacts; always safe to call
 }
@@ -39,18 +35,26 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		here compiled
 		ran  bool
 	)
-	build := func(ctx context.Context, outDir string) error {
-		c, err := s.compileHere(ctx, job)
+	// A failed compile is not cached: it is cheap next to a good one, its program is about to be
+	// edited, and a compile killed at a limit on a busy host should not stick. It is shared with
+	// the identical compiles waiting for it, which would fail the same way.
+	build := func(_ context.Context, outDir string) error {
+		c, err := s.compileHere(ctx, job) // bounded by its own limit, not by the wait's
 		if err != nil {
 			return err
 		}
 		here, ran = c, true
 		if c.failed {
-			return errCompileFailed
+			return &compilecache.Failure{Outcome: encodeFailure(c.result)}
 		}
-		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes)
+		return exportArtifacts(outDir, filepath.Join(job.dir, "work"), files, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 	}
-	dir, release, hit, err := s.cfg.Cache.Do(ctx, cacheKey(lang, files), build)
+	// Waiting for an identical compile stands for compiling: it ends at the compile's limit.
+	limit := time.Duration(job.limits.TimeLimitMS) * time.Millisecond
+	waitCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	dir, release, hit, err := s.cfg.Cache.Do(waitCtx, cacheKey(lang, files), build)
+	var shared *compilecache.Failure
 	switch {
 	case err == nil && hit:
 		return compiled{artifacts: dir, release: release}, nil
@@ -63,8 +67,12 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 			s.cfg.Logger.Warn("sandbox: compile output not cached", "language", lang.ID, "err", err)
 		}
 		return here, nil
+	case errors.As(err, &shared):
+		return decodeFailure(shared.Outcome)
 	case ctx.Err() != nil:
 		return compiled{release: func() {}}, fmt.Errorf("sandbox: compile cache: %w", err)
+	case waitCtx.Err() != nil:
+		return waitedOut(limit), nil
 	}
 	// The cache itself failed (its directory, a build error of another caller): compile uncached.
 	s.cfg.Logger.Warn("sandbox: compile cache unavailable", "language", lang.ID, "err", err)
@@ -101,8 +109,9 @@ func cacheKey(lang language.Language, files []execution.File) string {
 }
 
 // exportArtifacts copies the compile's output, the work dir without the sources, into outDir.
-func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes int64) error {
-	if _, err := compilecache.CopyTree(outDir, workDir, maxBytes); err != nil {
+// The work dir's tmpfs bounds it already; the cache then applies its own entry bounds.
+func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes int64, maxFiles int) error {
+	if _, err := compilecache.CopyTree(outDir, workDir, maxBytes, maxFiles); err != nil {
 		return err
 	}
 	for _, f := range files {
@@ -111,17 +120,4 @@ func exportArtifacts(outDir, workDir string, files []execution.File, maxBytes in
 		}
 	}
 	return nil
-}
-
-// artifactMounts binds each top-level entry of the cache entry dir read-only into /work.
-func artifactMounts(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, fmt.Errorf("sandbox: read cache entry: %w", err)
-	}
-	var args []string
-	for _, e := range ents {
-		args = append(args, "--ro-bind", filepath.Join(dir, e.Name()), "/work/"+e.Name())
-	}
-	return args, nil
 }

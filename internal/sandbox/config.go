@@ -38,7 +38,7 @@ type Config struct {
 	// CompileLimits bound the compile step of compiled languages.
 	CompileLimits execution.Limits
 	// Cache, when set, keeps compile output so that the same program is compiled once per
-	// host; its entries are bound read-only into the runs that use them. Nil compiles every run.
+	// host; its entries join the runs that use them read-only (an overlay). Nil compiles every run.
 	Cache *compilecache.Cache
 }
 

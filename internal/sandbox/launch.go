@@ -62,7 +62,7 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err := errors.Join(s.fault("etc tree"), makeEtcTree(j.dir, j.langMounts)); err != nil {
 		return nil, err
 	}
-	opts, err := argsData(bwrapOptions(s.mounts, j.mounts, j.dir, j.env, j.artifacts))
+	opts, err := argsData(bwrapOptions(s.mounts, j.mounts, j.dir, j.env, j.work))
 	if err != nil {
 		return nil, err
 	}

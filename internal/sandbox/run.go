@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"livecode/internal/compilecache"
@@ -62,9 +63,22 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
 		return nil, fmt.Errorf("sandbox: work root: %w", err)
 	}
+	// A cached build joins a run as an overlay, whose options give these characters a meaning.
+	if cfg.Cache != nil && strings.ContainsAny(cfg.Cache.Dir()+cfg.WorkRoot, ",:\\") {
+		return nil, fmt.Errorf("sandbox: the work root and the compile cache's path may not hold , : or \\")
+	}
+	if cfg.Cache != nil && cfg.Level == "bwrap" {
+		if err := probeOverlay(cfg.WorkRoot); err != nil {
+			return nil, fmt.Errorf("sandbox: the compile cache needs overlayfs: %w", err)
+		}
+	}
 	if cfg.Level == "gvisor" {
 		if err := gvisorCheck(cfg); err != nil {
 			return nil, err
+		}
+		// runsc gets a cached build copied into the run's tmpfs: every entry must fit there.
+		if b := cfg.Cache; b != nil && (b.Bounds().MaxEntryBytes > cfg.TmpfsBytes || b.Bounds().MaxEntryFiles > cfg.TmpfsInodes) {
+			return nil, fmt.Errorf("sandbox: compile cache entries (%+v) may not fit a run's work dir", b.Bounds())
 		}
 	}
 	if err := closeOnExec(); err != nil {
@@ -123,7 +137,12 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	if lang.Compiles() {
 		job.name = name + "-c"
 		c, err := s.compile(ctx, job, lang, files)
-		defer c.release() // after the run step: the entry stays pinned while it is bound
+		td.add(func() error { // the entry stays pinned while it is mounted
+			if c.release != nil {
+				c.release()
+			}
+			return nil
+		})
 		if err != nil {
 			return c.result, err
 		}
@@ -132,6 +151,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		}
 		res = c.result
 		if c.artifacts != "" {
+			td.add(wd.unmountOverlay) // runs before the release above: unpinned once unmounted
 			if err := s.useArtifacts(&job, wd, c.artifacts); err != nil {
 				return res, err
 			}
@@ -162,17 +182,21 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 	return newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 }
 
-// useArtifacts makes a cache entry's files part of job's work dir: bound read-only under
-// bubblewrap; copied under gVisor, whose runsc cannot bind-mount single files.
+// useArtifacts makes a cache entry's files part of job's work dir: under bubblewrap, an overlay
+// of the entry under the work dir, bound as /work (see overlay), unmounted by wd.remove;
+// copied under gVisor.
 func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 	if s.cfg.Level == "gvisor" {
-		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes); err != nil {
+		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes); err != nil {
 			return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
 		}
 		return nil
 	}
-	args, err := artifactMounts(dir)
-	job.artifacts = args
+	if err := s.fault("overlay"); err != nil {
+		return fmt.Errorf("sandbox: overlay: %w", err)
+	}
+	view, err := wd.overlay(dir)
+	job.work = view
 	return err
 }
 

@@ -32,7 +32,7 @@ type step struct {
 	live   func(Stream, []byte)
 
 	langMounts []string  // the language's extra read-only host paths
-	artifacts  []string  // bubblewrap arguments binding cached compile output into /work
+	work       string    // host dir bound as /work when not dir/work: the overlay of a cached build
 	later      *teardown // when set, the cgroup is removed there instead of before step returns
 }
 

@@ -78,9 +78,13 @@ func validFileName(name string) error {
 	return nil
 }
 
-// remove detaches the tmpfs, which frees everything in it without walking it, then removes
-// the empty mount point. Call it only once the run's processes are dead.
+// remove detaches the overlay of a cached build, if any, and the tmpfs, which frees everything
+// in it without walking it, then removes the empty mount point. Call it only once the run's
+// processes are dead.
 func (w *workDir) remove() error {
+	if err := w.unmountOverlay(); err != nil {
+		return err
+	}
 	if err := unix.Unmount(w.path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW); err != nil && !errors.Is(err, unix.EINVAL) {
 		return fmt.Errorf("sandbox: unmount work dir: %w", err)
 	}
