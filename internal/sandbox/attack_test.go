@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -76,12 +75,7 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	port := api.URL[strings.LastIndexByte(api.URL, ':')+1:]
 
 	const uidBase, slots = 68000, 6
-	parent := "livecode-test-attacks-" + strconv.Itoa(os.Getpid())
-	t.Cleanup(func() { removeCgroupParent(parent) })
-	work := t.TempDir()
-	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
-		t.Fatal(err)
-	}
+	parent, work := ownHost(t, "attacks")
 	// The time limit is a backstop far beyond what any other entry needs, even on a slow, loaded
 	// host: only the entries that test it set their own.
 	defaults := execution.Limits{TimeLimitMS: 30000, MemoryLimitMB: 128, MaxProcesses: 32, OutputLimitBytes: 64 << 10}

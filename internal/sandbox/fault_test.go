@@ -1,0 +1,186 @@
+// Fault injection: each step of a run fails in turn, and every failure leaves nothing behind.
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"livecode/internal/execution"
+	"livecode/internal/sandbox"
+)
+
+// hit is one visit of a fault point: the n-th of point during a run.
+type hit struct {
+	point string
+	n     int
+}
+
+// injector fails one armed hit and records every visit.
+type injector struct {
+	mu     sync.Mutex
+	armed  hit
+	counts map[string]int
+	order  []hit
+	fired  bool
+}
+
+var errInjected = errors.New("injected fault")
+
+func (in *injector) fault(point string) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.counts[point]++
+	h := hit{point, in.counts[point]}
+	in.order = append(in.order, h)
+	if h == in.armed {
+		in.fired = true
+		return errInjected
+	}
+	return nil
+}
+
+// arm resets the record and makes h fail; the zero hit fails nothing.
+func (in *injector) arm(h hit) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.armed, in.counts, in.order, in.fired = h, map[string]int{}, nil, false
+}
+
+func (in *injector) visits() ([]hit, bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]hit(nil), in.order...), in.fired
+}
+
+// TestFaultsReleaseEverything makes every step of a run fail in turn, for an interpreted and a
+// compiled language, and checks after each that the run ended (an error or a terminal result,
+// never a hang) and that the slots, cgroups, mounts, work dirs, descriptors and goroutines are
+// back where they were. Not parallel: it counts this process's descriptors and goroutines.
+func TestFaultsReleaseEverything(t *testing.T) {
+	const uidBase, slots = 72000, 2
+	parent, work := ownHost(t, "faults")
+	b := setup(t, sandbox.Config{UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work})
+	in := &injector{}
+	b.sb.SetFaults(in.fault)
+	// Every step of the run path has a point; a step without one would go untested.
+	required := []string{"work dir", "write files", "pipe stdout", "pipe stderr", "pipe stdin", "pipe seccomp",
+		"pipe status", "pipe block", "etc tree", "memfd args", "bwrap start", "cgroup create", "hold", "confine",
+		"release", "output read", "wait", "usage", "cgroup remove", "work dir remove"}
+	tests := []struct{ lang, code string }{
+		{"python", "import sys\nprint(sys.stdin.read())"},
+		{"c", "#include <stdio.h>\nint main(void) { char b[64]; puts(fgets(b, sizeof b, stdin) ? b : \"none\"); return 0; }"},
+	}
+	var tried int
+	for _, tt := range tests {
+		l, ok := b.langs.Lookup(tt.lang)
+		if tt.lang == "c" {
+			l, ok = cLanguage(b.langs), true
+		}
+		if !ok || (!l.Available && tt.lang != "c") {
+			t.Fatalf("language %s not available", tt.lang)
+		}
+		run := func() (execution.Result, error, time.Duration) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			start := time.Now()
+			res, err := b.sb.Run(ctx, sandbox.Spec{Language: l, Files: []execution.File{{Content: tt.code}},
+				Stdin: strings.NewReader("hello\n"), Limits: execution.Limits{TimeLimitMS: 10000}})
+			if ctx.Err() != nil {
+				t.Fatalf("%s: the run hung until its context ended: %v", tt.lang, err)
+			}
+			return res, err, time.Since(start)
+		}
+		// A clean run lists the points this language's path visits, and sets the baseline
+		// (taken in a subtest, as every later check is: each runs on a goroutine of its own).
+		in.arm(hit{})
+		var base hostSnapshot
+		t.Run(tt.lang+"/clean", func(t *testing.T) {
+			if res, err, _ := run(); err != nil || res.Status != execution.StatusCompleted {
+				t.Fatalf("%v %s/%q stderr %q", err, res.Status, res.Reason, res.Stderr)
+			}
+			b.sb.Wait()
+			base = snapshotHost(t)
+		})
+		path, _ := in.visits()
+		seen := map[string]bool{}
+		for _, h := range path {
+			seen[h.point] = true
+		}
+		for _, p := range required {
+			if !seen[p] {
+				t.Errorf("%s: the run path never visits fault point %q", tt.lang, p)
+			}
+		}
+		for _, h := range path {
+			t.Run(fmt.Sprintf("%s/%s#%d", tt.lang, h.point, h.n), func(t *testing.T) {
+				in.arm(h)
+				res, err, took := run()
+				if err == nil && !res.Status.Terminal() {
+					t.Errorf("no error and a result %s/%q that is not terminal", res.Status, res.Reason)
+				}
+				t.Logf("%v in %v; result %s/%q", err, took.Round(time.Millisecond), res.Status, res.Reason)
+				b.sb.Wait() // the teardown's points come after the result
+				if _, fired := in.visits(); !fired {
+					t.Fatalf("the fault was not reached on a second run")
+				}
+				tried++
+				if n := b.sb.FreeSlots(); n != slots {
+					t.Errorf("%d of %d slots free", n, slots)
+				}
+				assertNoLeftovers(t, uidBase, slots, parent, work)
+				if !base.assertBack(t) {
+					base = snapshotHost(t) // report each leak once, at the step that made it
+				}
+			})
+		}
+	}
+	if tried < 2*len(required) {
+		t.Errorf("%d faults injected, want at least %d", tried, 2*len(required))
+	}
+}
+
+// hostSnapshot is what of this process a run must give back: descriptors and goroutines.
+type hostSnapshot struct{ fds, goroutines int }
+
+func snapshotHost(t *testing.T) hostSnapshot {
+	t.Helper()
+	return hostSnapshot{fds: openFDs(t), goroutines: runtime.NumGoroutine()}
+}
+
+// assertBack waits briefly for goroutines that are on their way out, then compares. It
+// reports whether everything was back.
+func (s hostSnapshot) assertBack(t *testing.T) bool {
+	t.Helper()
+	var now hostSnapshot
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		now = snapshotHost(t)
+		if now.fds <= s.fds && now.goroutines <= s.goroutines || time.Now().After(deadline) {
+			break
+		}
+	}
+	if now.fds != s.fds {
+		t.Errorf("%d open descriptors, %d before the runs", now.fds, s.fds)
+	}
+	if now.goroutines > s.goroutines {
+		buf := make([]byte, 1<<20)
+		t.Errorf("%d goroutines, %d before the runs:\n%s", now.goroutines, s.goroutines, buf[:runtime.Stack(buf, true)])
+	}
+	return now.fds == s.fds && now.goroutines <= s.goroutines
+}
+
+// openFDs counts this process's open descriptors (the listing's own excluded).
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ents) - 1
+}
