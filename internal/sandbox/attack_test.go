@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -74,7 +75,12 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	defer api.Close()
 	port := api.URL[strings.LastIndexByte(api.URL, ':')+1:]
 
-	const uidBase, slots = 68000, 6
+	// ATTACKS_UID_BASE moves the corpus's uids (default 68000) out of the way of other tests on
+	// the host.
+	uidBase, slots := 68000, 6
+	if v, err := strconv.Atoi(os.Getenv("ATTACKS_UID_BASE")); err == nil && v >= 1000 {
+		uidBase = v
+	}
 	parent, work := ownHost(t, "attacks")
 	// The time limit is a backstop far beyond what any other entry needs, even on a slow, loaded
 	// host: only the entries that test it set their own.
