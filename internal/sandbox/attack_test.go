@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
@@ -67,6 +69,23 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	}
 	setenv(t, "DATABASE_URL", "sqlite:"+db)
 	setenv(t, "LIVECODE_TEST_SECRET", secret)
+	// A descriptor on the database file without close-on-exec, as a service started from a shell
+	// or a supervisor inherits some: no program may see it (New marks it close-on-exec). Its
+	// number is above those bubblewrap is given, which would replace it in the child.
+	const leak = 200
+	if _, err := unix.FcntlInt(leak, unix.F_GETFD, 0); err == nil {
+		t.Fatalf("descriptor %d is taken", leak)
+	}
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = unix.Dup3(int(f.Fd()), leak, 0) // without O_CLOEXEC
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(leak) })
 	var hits atomic.Int64
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
