@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
 )
@@ -60,25 +63,40 @@ func (in *injector) visits() ([]hit, bool) {
 }
 
 // TestFaultsReleaseEverything makes every step of a run fail in turn, for an interpreted and a
-// compiled language, and checks after each that the run ended (an error or a terminal result,
-// never a hang) and that the slots, cgroups, mounts, work dirs, descriptors and goroutines are
-// back where they were. Not parallel: it counts this process's descriptors and goroutines.
+// compiled language, the latter also from a warm compile cache, and checks after each that the
+// run ended (an error or a terminal result, never a hang) and that the slots, cgroups, mounts,
+// work dirs, descriptors and goroutines are back where they were. Not parallel: it counts this
+// process's descriptors and goroutines.
 func TestFaultsReleaseEverything(t *testing.T) {
-	const uidBase, slots = 72000, 2
-	parent, work := ownHost(t, "faults")
-	b := setup(t, sandbox.Config{UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work})
-	in := &injector{}
-	b.sb.SetFaults(in.fault)
+	const slots = 2
 	// Every step of the run path has a point; a step without one would go untested.
 	required := []string{"work dir", "write files", "pipe stdout", "pipe stderr", "pipe stdin", "pipe seccomp",
 		"pipe status", "pipe block", "etc tree", "memfd args", "bwrap start", "cgroup create", "hold", "confine",
 		"release", "output read", "wait", "usage", "cgroup remove", "work dir remove"}
-	tests := []struct{ lang, code string }{
-		{"python", "import sys\nprint(sys.stdin.read())"},
-		{"c", "#include <stdio.h>\nint main(void) { char b[64]; puts(fgets(b, sizeof b, stdin) ? b : \"none\"); return 0; }"},
+	const cCode = "#include <stdio.h>\nint main(void) { char b[64]; puts(fgets(b, sizeof b, stdin) ? b : \"none\"); return 0; }"
+	tests := []struct {
+		name, lang, code string
+		uidBase          int
+		cached           bool // a warm compile cache: the run binds the cached build
+	}{
+		{"python", "python", "import sys\nprint(sys.stdin.read())", 72000, false},
+		{"c", "c", cCode, 72002, false},
+		{"c cached", "c", cCode, 72004, true},
 	}
 	var tried int
 	for _, tt := range tests {
+		parent, work := ownHost(t, "faults-"+strconv.Itoa(tt.uidBase))
+		cfg := sandbox.Config{UIDBase: tt.uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work}
+		if tt.cached {
+			cache, err := compilecache.Open(filepath.Join(work, "..", "cache"), 64<<20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Cache = cache
+		}
+		b := setup(t, cfg)
+		in := &injector{}
+		b.sb.SetFaults(in.fault)
 		l, ok := b.langs.Lookup(tt.lang)
 		if tt.lang == "c" {
 			l, ok = cLanguage(b.langs), true
@@ -93,15 +111,22 @@ func TestFaultsReleaseEverything(t *testing.T) {
 			res, err := b.sb.Run(ctx, sandbox.Spec{Language: l, Files: []execution.File{{Content: tt.code}},
 				Stdin: strings.NewReader("hello\n"), Limits: execution.Limits{TimeLimitMS: 10000}})
 			if ctx.Err() != nil {
-				t.Fatalf("%s: the run hung until its context ended: %v", tt.lang, err)
+				t.Fatalf("%s: the run hung until its context ended: %v", tt.name, err)
 			}
 			return res, err, time.Since(start)
 		}
-		// A clean run lists the points this language's path visits, and sets the baseline
-		// (taken in a subtest, as every later check is: each runs on a goroutine of its own).
-		in.arm(hit{})
+		// A clean run lists the points this path visits, and sets the baseline (taken in a
+		// subtest, as every later check is: each runs on a goroutine of its own).
 		var base hostSnapshot
-		t.Run(tt.lang+"/clean", func(t *testing.T) {
+		t.Run(tt.name+"/clean", func(t *testing.T) {
+			in.arm(hit{})
+			if tt.cached { // fills the cache: the recorded run is a hit
+				if res, err, _ := run(); err != nil || res.Status != execution.StatusCompleted {
+					t.Fatalf("%v %s/%q stderr %q", err, res.Status, res.Reason, res.Stderr)
+				}
+				b.sb.Wait() // its teardown is not the recorded run's
+			}
+			in.arm(hit{})
 			if res, err, _ := run(); err != nil || res.Status != execution.StatusCompleted {
 				t.Fatalf("%v %s/%q stderr %q", err, res.Status, res.Reason, res.Stderr)
 			}
@@ -113,13 +138,17 @@ func TestFaultsReleaseEverything(t *testing.T) {
 		for _, h := range path {
 			seen[h.point] = true
 		}
-		for _, p := range required {
+		want := required
+		if tt.cached {
+			want = append(want[:len(want):len(want)], "artifacts")
+		}
+		for _, p := range want {
 			if !seen[p] {
-				t.Errorf("%s: the run path never visits fault point %q", tt.lang, p)
+				t.Errorf("%s: the run path never visits fault point %q", tt.name, p)
 			}
 		}
 		for _, h := range path {
-			t.Run(fmt.Sprintf("%s/%s#%d", tt.lang, h.point, h.n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%s#%d", tt.name, h.point, h.n), func(t *testing.T) {
 				in.arm(h)
 				res, err, took := run()
 				if err == nil && !res.Status.Terminal() {
@@ -134,15 +163,15 @@ func TestFaultsReleaseEverything(t *testing.T) {
 				if n := b.sb.FreeSlots(); n != slots {
 					t.Errorf("%d of %d slots free", n, slots)
 				}
-				assertNoLeftovers(t, uidBase, slots, parent, work)
+				assertNoLeftovers(t, tt.uidBase, slots, parent, work)
 				if !base.assertBack(t) {
 					base = snapshotHost(t) // report each leak once, at the step that made it
 				}
 			})
 		}
 	}
-	if tried < 2*len(required) {
-		t.Errorf("%d faults injected, want at least %d", tried, 2*len(required))
+	if tried < 3*len(required) {
+		t.Errorf("%d faults injected, want at least %d", tried, 3*len(required))
 	}
 }
 

@@ -171,6 +171,9 @@ func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 		}
 		return nil
 	}
+	if err := s.fault("artifacts"); err != nil {
+		return fmt.Errorf("sandbox: read cache entry: %w", err)
+	}
 	args, err := artifactMounts(dir)
 	job.artifacts = args
 	return err
