@@ -36,12 +36,14 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		return s.compileHere(ctx, job)
 	}
 	var (
-		here compiled
-		ran  bool
+		here     compiled
+		ran      bool
+		buildErr error // the sandbox failed running this caller's compile
 	)
 	build := func(ctx context.Context, outDir string) error {
 		c, err := s.compileHere(ctx, job)
 		if err != nil {
+			buildErr = err
 			return err
 		}
 		here, ran = c, true
@@ -65,6 +67,9 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		return here, nil
 	case ctx.Err() != nil:
 		return compiled{release: func() {}}, fmt.Errorf("sandbox: compile cache: %w", err)
+	case buildErr != nil:
+		// The sandbox failed, not the cache: the run fails as it would uncached, once.
+		return compiled{release: func() {}}, buildErr
 	}
 	// The cache itself failed (its directory, a build error of another caller): compile uncached.
 	s.cfg.Logger.Warn("sandbox: compile cache unavailable", "language", lang.ID, "err", err)
