@@ -3,7 +3,9 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -31,5 +33,35 @@ func TestProgramCannotFakeSandboxFailure(t *testing.T) {
 	}
 	if !strings.Contains(full.Stderr, msg) {
 		t.Errorf("stderr %q, want the program's message kept", full.Stderr)
+	}
+}
+
+// TestSocketFamiliesRefused runs the attack corpus's socket-family programs through the API: a
+// vsock socket (the VM's vsock port space, which no network namespace covers, the hypervisor at
+// CID 2), packet, key, bluetooth and other sockets fail with EAFNOSUPPORT, while a unix
+// socketpair, loopback TCP over IPv4 and IPv6 and netlink still work. Each program's stdout is
+// the one its header declares.
+func TestSocketFamiliesRefused(t *testing.T) {
+	t.Parallel()
+	p, _ := serveOwnSandbox(t, 72500, 1)
+	for _, file := range []string{"py_vsock.py", "py_socket_families.py"} {
+		b, err := os.ReadFile(filepath.Join("../testdata/attacks", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want string
+		for _, line := range strings.Split(string(b), "\n") {
+			if q, ok := strings.CutPrefix(line, "# stdout: "); ok {
+				if want, err = strconv.Unquote(q); err != nil {
+					t.Fatalf("%s: stdout line: %v", file, err)
+				}
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", string(b)), nil))
+		cancel()
+		if want == "" || e.Status != "COMPLETED" || e.Stdout != want {
+			t.Errorf("%s: got %s/%q stdout %q, want COMPLETED and %q", file, e.Status, e.Reason, e.Stdout, want)
+		}
 	}
 }

@@ -109,7 +109,7 @@ func (g hostileGen) next(i int) hostileCase {
 	body := map[string]any{}
 	c := hostileCase{timeMS: 5000}
 	// The time limit stays short so the fuzzer stays fast; other limits go anywhere.
-	c.timeMS = 500 + g.r.IntN(1500)
+	c.timeMS = 300 + g.r.IntN(700)
 	body["time_limit_ms"] = c.timeMS
 	if g.r.IntN(2) == 0 {
 		body["memory_limit_mb"] = []int{1, 16, 64, maxMemMB}[g.r.IntN(4)]
@@ -247,16 +247,7 @@ func TestHostileInput(t *testing.T) {
 	}
 	t.Logf("HOSTILE_SEED=%d HOSTILE_CASES=%d", seed, n)
 	const workers, uidBase = 2, 72400
-	tmp := t.TempDir()
-	// The sandbox uids must traverse the work root's and the compile cache's parents.
-	for _, d := range []string{filepath.Dir(tmp), tmp} {
-		if err := os.Chmod(d, 0o711); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(tmp, "db.sqlite"), "WORKERS="+strconv.Itoa(workers),
-		"TMPDIR="+tmp, "SANDBOX_UID_BASE="+strconv.Itoa(uidBase), "COMPILE_CACHE_DIR="+filepath.Join(tmp, "cache"),
-		"RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0", "QUEUE_CAPACITY=100000")
+	p, tmp := serveOwnSandbox(t, uidBase, workers, "RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0", "QUEUE_CAPACITY=100000")
 	g := hostileGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	cases := make(chan hostileCase)
 	go func() {
