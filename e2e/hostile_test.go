@@ -107,7 +107,7 @@ func (g hostileGen) next(i int) hostileCase {
 	prog := hostilePrograms[g.r.IntN(len(hostilePrograms))]
 	session := map[string]any{"language": prog.lang, "source_code": prog.code}
 	body := map[string]any{}
-	c := hostileCase{timeMS: 5000}
+	var c hostileCase
 	// The time limit stays short so the fuzzer stays fast; other limits go anywhere.
 	c.timeMS = 300 + g.r.IntN(700)
 	body["time_limit_ms"] = c.timeMS
