@@ -1,14 +1,17 @@
-// End-to-end checks of the sandbox's failure paths: a program cannot pass for a sandbox failure.
+// End-to-end checks of what a program can reach around its run: a fake sandbox failure, sockets, inherited descriptors.
 package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestProgramCannotFakeSandboxFailure runs a program that prints what bubblewrap prints when its
@@ -45,23 +48,73 @@ func TestSocketFamiliesRefused(t *testing.T) {
 	t.Parallel()
 	p, _ := serveOwnSandbox(t, 72500, 1)
 	for _, file := range []string{"py_vsock.py", "py_socket_families.py"} {
-		b, err := os.ReadFile(filepath.Join("../testdata/attacks", file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var want string
-		for _, line := range strings.Split(string(b), "\n") {
-			if q, ok := strings.CutPrefix(line, "# stdout: "); ok {
-				if want, err = strconv.Unquote(q); err != nil {
-					t.Fatalf("%s: stdout line: %v", file, err)
-				}
-			}
-		}
+		code, want := corpusProgram(t, file)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", string(b)), nil))
+		e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", code), nil))
 		cancel()
-		if want == "" || e.Status != "COMPLETED" || e.Stdout != want {
+		if e.Status != "COMPLETED" || e.Stdout != want {
 			t.Errorf("%s: got %s/%q stdout %q, want COMPLETED and %q", file, e.Status, e.Reason, e.Stdout, want)
 		}
 	}
+}
+
+// TestInheritedDescriptorsHidden starts the service holding a descriptor without close-on-exec
+// on a file with a secret, as a service started from a shell or a supervisor inherits some: a
+// program finds no descriptor above stderr and never the secret.
+func TestInheritedDescriptorsHidden(t *testing.T) {
+	t.Parallel()
+	secret := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secret, []byte("inherited-secret-e2e"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Above the descriptors bubblewrap is given; free in this process, inherited by the next
+	// process it starts (the service, or another test's, which is harmless).
+	const fd = 211
+	if _, err := unix.FcntlInt(fd, unix.F_GETFD, 0); err == nil {
+		t.Fatalf("descriptor %d is taken", fd)
+	}
+	err = unix.Dup3(int(f.Fd()), fd, 0)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := serveOwnSandbox(t, 72600, 1)
+	unix.Close(fd)
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%d", p.cmd.Process.Pid, fd)); err != nil {
+		t.Fatalf("the service did not inherit descriptor %d: %v", fd, err)
+	} else if !strings.Contains(string(b), "flags:") {
+		t.Fatalf("fdinfo %q", b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// The corpus's program lists every descriptor above stderr and reads what it holds.
+	code, want := corpusProgram(t, "py_inherited_fds.py")
+	e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", code), nil))
+	if e.Status != "COMPLETED" || e.Stdout != want {
+		t.Fatalf("got %s/%q stdout %q, want COMPLETED and no descriptor above stderr", e.Status, e.Reason, e.Stdout)
+	}
+}
+
+// corpusProgram reads a program of the attack corpus and the stdout its header declares.
+func corpusProgram(t *testing.T, file string) (code, stdout string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/attacks", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if q, ok := strings.CutPrefix(line, "# stdout: "); ok {
+			if stdout, err = strconv.Unquote(q); err != nil {
+				t.Fatalf("%s: stdout line: %v", file, err)
+			}
+		}
+	}
+	if stdout == "" {
+		t.Fatalf("%s declares no stdout", file)
+	}
+	return string(b), stdout
 }
