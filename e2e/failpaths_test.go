@@ -46,7 +46,7 @@ func TestProgramCannotFakeSandboxFailure(t *testing.T) {
 // the one its header declares.
 func TestSocketFamiliesRefused(t *testing.T) {
 	t.Parallel()
-	p, _ := serveOwnSandbox(t, 72500, 1)
+	p, _, _ := serveOwnSandbox(t, 72500, 1)
 	for _, file := range []string{"py_vsock.py", "py_socket_families.py"} {
 		code, want := corpusProgram(t, file)
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -82,7 +82,7 @@ func TestInheritedDescriptorsHidden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := serveOwnSandbox(t, 72600, 1)
+	p, _, _ := serveOwnSandbox(t, 72600, 1)
 	unix.Close(fd)
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%d", p.cmd.Process.Pid, fd)); err != nil {
 		t.Fatalf("the service did not inherit descriptor %d: %v", fd, err)

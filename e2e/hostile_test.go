@@ -247,7 +247,7 @@ func TestHostileInput(t *testing.T) {
 	}
 	t.Logf("HOSTILE_SEED=%d HOSTILE_CASES=%d", seed, n)
 	const workers, uidBase = 2, 72400
-	p, tmp := serveOwnSandbox(t, uidBase, workers, "RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0", "QUEUE_CAPACITY=100000")
+	p, parent, tmp := serveOwnSandbox(t, uidBase, workers, "RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0", "QUEUE_CAPACITY=100000")
 	g := hostileGen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	cases := make(chan hostileCase)
 	go func() {
@@ -295,14 +295,18 @@ func TestHostileInput(t *testing.T) {
 	}
 	// Nothing left once the service stops: no process of the sandbox uids, no run cgroup, no
 	// work dir.
-	pid := p.cmd.Process.Pid
 	if code := p.stop(); code != 0 {
 		t.Errorf("serve exited %d after SIGTERM", code)
 	}
 	if pids := uidProcesses(t, uidBase, workers); len(pids) > 0 {
 		t.Errorf("processes of the sandbox uids left: %v", pids)
 	}
-	if left := runCgroupsOf(pid); len(left) > 0 {
+	if _, err := os.Stat(filepath.Join("/sys/fs/cgroup", "pids", parent)); err != nil {
+		if _, err2 := os.Stat(filepath.Join("/sys/fs/cgroup", parent)); err2 != nil {
+			t.Errorf("the service's cgroup parent %s: %v, %v: its runs went elsewhere", parent, err, err2)
+		}
+	}
+	if left := runCgroupsUnder(parent); len(left) > 0 {
 		t.Errorf("run cgroups left: %v", left)
 	}
 	if ents, _ := os.ReadDir(filepath.Join(tmp, "livecode-sandbox")); len(ents) > 0 {
