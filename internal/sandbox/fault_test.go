@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -70,26 +71,33 @@ func (in *injector) visits() ([]hit, bool) {
 func TestFaultsReleaseEverything(t *testing.T) {
 	const slots = 2
 	// Every step of the run path has a point; a step without one would go untested.
-	required := []string{"work dir", "write files", "pipe stdout", "pipe stderr", "pipe stdin", "pipe seccomp",
-		"pipe status", "pipe block", "etc tree", "memfd args", "bwrap start", "cgroup create", "hold", "confine",
-		"release", "output read", "wait", "usage", "cgroup remove", "work dir remove"}
+	common := []string{"work dir", "write files", "pipe stdout", "pipe stderr", "pipe stdin", "cgroup create",
+		"output read", "wait", "usage", "cgroup remove", "work dir remove"}
+	required := append([]string{"pipe seccomp", "pipe status", "pipe block", "etc tree", "memfd args", "bwrap start",
+		"hold", "confine", "release"}, common...)
+	gvisor := append([]string{"pipe runsc log", "runsc start"}, common...)
 	const cCode = "#include <stdio.h>\nint main(void) { char b[64]; puts(fgets(b, sizeof b, stdin) ? b : \"none\"); return 0; }"
 	tests := []struct {
 		name, lang, code string
 		uidBase          int
 		cache            string // "warm": the run binds the cached build; "cold": each run builds it
+		level            string
 	}{
-		{"python", "python", "import sys\nprint(sys.stdin.read())", 72000, ""},
-		{"c", "c", cCode, 72002, ""},
-		{"c cached", "c", cCode, 72004, "warm"},
-		{"c cache miss", "c", cCode, 72006, "cold"},
+		{"python", "python", "import sys\nprint(sys.stdin.read())", 72000, "", ""},
+		{"c", "c", cCode, 72002, "", ""},
+		{"c cached", "c", cCode, 72004, "warm", ""},
+		{"c cache miss", "c", cCode, 72006, "cold", ""},
+		{"python gvisor", "python", "import sys\nprint(sys.stdin.read())", 72008, "", "gvisor"},
+	}
+	if _, err := exec.LookPath("runsc"); err != nil {
+		tests = tests[:len(tests)-1]
 	}
 	// Removing what a run leaves goes on after its result: a failure there is only logged.
 	afterResult := map[string]bool{"cgroup remove": true, "work dir remove": true}
 	var tried int
 	for _, tt := range tests {
 		parent, work := ownHost(t, "faults-"+strconv.Itoa(tt.uidBase))
-		cfg := sandbox.Config{UIDBase: tt.uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work}
+		cfg := sandbox.Config{Level: tt.level, UIDBase: tt.uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work}
 		if tt.cache != "" {
 			cache, err := compilecache.Open(filepath.Join(work, "..", "cache"), 64<<20)
 			if err != nil {
@@ -147,6 +155,9 @@ func TestFaultsReleaseEverything(t *testing.T) {
 			seen[h.point] = true
 		}
 		want := required
+		if tt.level == "gvisor" {
+			want = gvisor
+		}
 		if tt.cache == "warm" {
 			want = append(want[:len(want):len(want)], "artifacts")
 		}
