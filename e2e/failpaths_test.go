@@ -1,12 +1,12 @@
-// End-to-end checks of the sandbox's failure paths: a program cannot pass for a sandbox failure,
-// an argument no kernel would take never reaches a slot, and the service's descriptors never
-// reach a program.
+// End-to-end checks of what a program can reach around its run: a fake sandbox failure, an
+// argument no kernel would take, sockets, descriptors the service inherited.
 package e2e
 
 import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,4 +103,43 @@ print("done")`
 	if b, err := os.ReadFile(path); err != nil || string(b) != secret {
 		t.Errorf("host file now %q (%v), want it unchanged", b, err)
 	}
+}
+
+// TestSocketFamiliesRefused runs the attack corpus's socket-family programs through the API: a
+// vsock socket (the VM's vsock port space, which no network namespace covers, the hypervisor at
+// CID 2), packet, key, bluetooth and other sockets fail with EAFNOSUPPORT, while a unix
+// socketpair, loopback TCP over IPv4 and IPv6 and netlink still work. Each program's stdout is
+// the one its header declares.
+func TestSocketFamiliesRefused(t *testing.T) {
+	t.Parallel()
+	p, _, _ := serveOwnSandbox(t, 72500, 1)
+	for _, file := range []string{"py_vsock.py", "py_socket_families.py"} {
+		code, want := corpusProgram(t, file)
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", code), nil))
+		cancel()
+		if e.Status != "COMPLETED" || e.Stdout != want {
+			t.Errorf("%s: got %s/%q stdout %q, want COMPLETED and %q", file, e.Status, e.Reason, e.Stdout, want)
+		}
+	}
+}
+
+// corpusProgram reads a program of the attack corpus and the stdout its header declares.
+func corpusProgram(t *testing.T, file string) (code, stdout string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/attacks", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if q, ok := strings.CutPrefix(line, "# stdout: "); ok {
+			if stdout, err = strconv.Unquote(q); err != nil {
+				t.Fatalf("%s: stdout line: %v", file, err)
+			}
+		}
+	}
+	if stdout == "" {
+		t.Fatalf("%s declares no stdout", file)
+	}
+	return string(b), stdout
 }

@@ -146,7 +146,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	if err != nil {
 		return fmt.Errorf("compile cache: %w", err)
 	}
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, CgroupParent: cfg.SandboxCgroup,
 		Slots: cfg.Workers, Logger: log, Cache: cache, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)

@@ -67,9 +67,12 @@ type Config struct {
 	MaxOutputLimitBytes int `env:"MAX_OUTPUT_LIMIT_BYTES" envDefault:"8388608"`
 
 	// Sandbox.
-	Sandbox      string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
-	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
-	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
+	Sandbox    string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
+	SandboxUID int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
+	// SandboxCgroup is the cgroup the run cgroups are made under; empty means the sandbox's own
+	// default.
+	SandboxCgroup string `env:"SANDBOX_CGROUP_PARENT"`
+	LanguagesDir  string `env:"LANGUAGES_DIR"` // extra or overriding language definitions
 
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`

@@ -32,8 +32,9 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		return s.compileHere(ctx, job)
 	}
 	var (
-		here compiled
-		ran  bool
+		here     compiled
+		ran      bool
+		buildErr error // the sandbox failed running this caller's compile
 	)
 	// A failed compile is not cached: it is cheap next to a good one, its program is about to be
 	// edited, and a compile killed at a limit on a busy host should not stick. It is shared with
@@ -41,6 +42,7 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 	build := func(_ context.Context, outDir string) error {
 		c, err := s.compileHere(ctx, job) // bounded by its own limit, not by the wait's
 		if err != nil {
+			buildErr = err
 			return err
 		}
 		here, ran = c, true
@@ -71,6 +73,9 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 		return decodeFailure(shared.Outcome)
 	case ctx.Err() != nil:
 		return compiled{release: func() {}}, fmt.Errorf("sandbox: compile cache: %w", err)
+	case buildErr != nil:
+		// The sandbox failed, not the cache: the run fails as it would uncached, once.
+		return compiled{release: func() {}}, buildErr
 	case waitCtx.Err() != nil:
 		return waitedOut(limit), nil
 	}

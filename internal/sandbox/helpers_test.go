@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +68,18 @@ func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Lim
 		t.Fatalf("Run: %v", err)
 	}
 	return res
+}
+
+// ownHost is a cgroup parent and a work root of the test's own, both removed after it; the
+// check for leftovers then sees only its runs'.
+func ownHost(t *testing.T, name string) (parent, work string) {
+	t.Helper()
+	parent = "livecode-test-" + name + "-" + strconv.Itoa(os.Getpid())
+	t.Cleanup(func() { removeCgroupParent(parent) })
+	work = t.TempDir()
+	// The sandbox uids must traverse every ancestor of the work root.
+	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
+		t.Fatal(err)
+	}
+	return parent, work
 }

@@ -19,6 +19,7 @@ type collector struct {
 	stderr   bytes.Buffer
 	output   bytes.Buffer // both streams, in the order their chunks were read
 	exceeded bool
+	err      error // why reading stopped before both streams ended
 	onLimit  func()
 	live     func(Stream, []byte)
 }
@@ -52,13 +53,19 @@ func (c *collector) write(s Stream, p []byte) {
 	}
 }
 
-// drain reads stdout and stderr until both reach EOF. One loop polls both pipes so that the
+// drain reads stdout and stderr until both reach EOF, or until a read fails: then it closes
+// both (the program's next write fails) and the run is an error of the sandbox, never a result
+// missing output. broken, when not nil, is such a failure before the first read. One loop polls both pipes so that the
 // order of the chunks follows the order of the writes as closely as two pipes allow: when both
 // hold data, stdout is read first. Reading goes on past the limit (discarding) so that a writer
 // never blocks on a full pipe before it is killed.
-func (c *collector) drain(stdout, stderr *os.File) {
+func (c *collector) drain(stdout, stderr *os.File, broken error) {
 	defer stdout.Close()
 	defer stderr.Close()
+	if broken != nil {
+		c.fail(broken)
+		return
+	}
 	streams := []Stream{Stdout, Stderr}
 	fds := []unix.PollFd{
 		{Fd: int32(stdout.Fd()), Events: unix.POLLIN},
@@ -70,6 +77,7 @@ func (c *collector) drain(stdout, stderr *os.File) {
 			if err == unix.EINTR {
 				continue
 			}
+			c.fail(err)
 			return
 		}
 		for i := range fds {
@@ -84,10 +92,27 @@ func (c *collector) drain(stdout, stderr *os.File) {
 			if err == unix.EINTR || err == unix.EAGAIN {
 				continue
 			}
-			fds[i].Fd = -1 // EOF or error: every writer is gone
+			if err != nil {
+				c.fail(err)
+				return
+			}
+			fds[i].Fd = -1 // EOF: every writer is gone
 			open--
 		}
 	}
+}
+
+func (c *collector) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.err = err
+}
+
+// failed is the error that stopped the reading early, or nil.
+func (c *collector) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
 }
 
 func (c *collector) snapshot() (stdout, stderr, output string, exceeded bool) {

@@ -20,13 +20,18 @@ import (
 
 func TestOverhead(t *testing.T) {
 	if os.Getenv("SANDBOX_OVERHEAD") == "" {
-		t.Skip("set SANDBOX_OVERHEAD=1 to measure (SANDBOX_OVERHEAD_N runs each, default 100)")
+		t.Skip("set SANDBOX_OVERHEAD=1 to measure (SANDBOX_OVERHEAD_N runs each, default 100; SANDBOX_OVERHEAD_UID)")
 	}
 	n, _ := strconv.Atoi(os.Getenv("SANDBOX_OVERHEAD_N"))
 	if n <= 0 {
 		n = 100
 	}
-	const uid = 69000
+	// SANDBOX_OVERHEAD_UID moves the two uids it takes (default 69000 and 69001) out of the way
+	// of other tests on the host.
+	uid := 69000
+	if v, err := strconv.Atoi(os.Getenv("SANDBOX_OVERHEAD_UID")); err == nil && v >= 1000 {
+		uid = v
+	}
 	b := setup(t, sandbox.Config{UIDBase: uid, Slots: 1, Level: os.Getenv("SANDBOX")})
 	py, _ := b.langs.Lookup("python")
 	bin := trivialBinary(t)
@@ -34,7 +39,7 @@ func TestOverhead(t *testing.T) {
 	bw := []string{"--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr",
 		"--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
 		"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp", "/usr/bin/python3", "-c", "pass"}
-	asUID := &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uid + 1, Gid: uid + 1, Groups: []uint32{}}} // not the slot's uid
+	asUID := &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid + 1), Gid: uint32(uid + 1), Groups: []uint32{}}} // not the slot's uid
 	cases := []struct {
 		name string
 		run  func() error

@@ -28,11 +28,34 @@ func deniedSyscalls() []string {
 	}
 }
 
+// socketFamilies are the address families a program may create sockets of: what the languages
+// need in a namespace without network (local IPC, loopback, interface queries through netlink).
+// Every other family (vsock, which the network namespace does not cover; packet, key,
+// bluetooth, ...) fails with EAFNOSUPPORT, as on a kernel built without it.
+func socketFamilies() []uint64 {
+	return []uint64{unix.AF_UNIX, unix.AF_INET, unix.AF_INET6, unix.AF_NETLINK}
+}
+
+// socketRule refuses socket(2) and socketpair(2) of any family but socketFamilies.
+func socketRule() seccomp.SyscallGroup {
+	var notAllowed seccomp.ArgumentConditions
+	for _, f := range socketFamilies() {
+		notAllowed = append(notAllowed, seccomp.Condition{Argument: 0, Operation: seccomp.NotEqual, Value: f})
+	}
+	return seccomp.SyscallGroup{
+		Action: seccomp.Action(uint32(seccomp.ActionErrno) | uint32(unix.EAFNOSUPPORT)),
+		NamesWithCondtions: []seccomp.NameWithConditions{
+			{Name: "socket", Conditions: notAllowed},
+			{Name: "socketpair", Conditions: notAllowed},
+		},
+	}
+}
+
 // seccompProgram returns the filter as the raw struct sock_filter array bwrap's --seccomp reads.
 //
 // Beyond deniedSyscalls: clone with CLONE_NEWUSER is denied (no user namespaces), clone3 fails
 // with ENOSYS so libc falls back to clone (its flags live in memory the filter cannot read),
-// and any syscall of another ABI (i386 through int 0x80, x32) fails with ENOSYS.
+// sockets are limited to socketFamilies, and any syscall of another ABI (i386 through int 0x80, x32) fails with ENOSYS.
 func seccompProgram() ([]byte, error) {
 	native, err := arch.GetInfo("")
 	if err != nil {
@@ -49,6 +72,7 @@ func seccompProgram() ([]byte, error) {
 				},
 			}}},
 			{Action: seccomp.Action(uint32(seccomp.ActionErrno) | uint32(unix.ENOSYS)), Names: []string{"clone3"}},
+			socketRule(),
 		},
 	}
 	body, err := policy.Assemble()

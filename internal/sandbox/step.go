@@ -116,7 +116,10 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	readers.Add(1)
 	go func() {
 		defer readers.Done()
-		col.drain(stdoutR, stderrR)
+		col.drain(stdoutR, stderrR, s.fault("output read"))
+		if col.failed() != nil {
+			_ = cg.kill() // its output is lost: the run cannot have a result
+		}
 	}()
 	if stdinW != nil {
 		files.forget(stdinW)
@@ -161,6 +164,9 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 	}
 	readers.Wait()
+	if err := col.failed(); err != nil {
+		return out, fmt.Errorf("sandbox: read output: %w", err)
+	}
 	if out.usage, err = cg.usage(); err == nil {
 		err = s.fault("usage")
 	}

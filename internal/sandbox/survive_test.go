@@ -4,12 +4,11 @@ package sandbox_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 )
 
 func TestNothingSurvives(t *testing.T) {
@@ -58,36 +57,9 @@ func TestNothingSurvives(t *testing.T) {
 // sandboxProcesses lists host pids whose real uid is one of the sandbox's.
 func sandboxProcesses(t *testing.T, base, slots int) []int {
 	t.Helper()
-	dirs, err := os.ReadDir("/proc")
+	pids, err := testsvc.UIDProcesses(base, slots)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var pids []int
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		var uid int
-		var zombie bool
-		for _, line := range strings.Split(string(b), "\n") {
-			f := strings.Fields(line)
-			switch {
-			case len(f) > 1 && f[0] == "Uid:":
-				uid, _ = strconv.Atoi(f[1])
-			case len(f) > 1 && f[0] == "State:":
-				zombie = f[1] == "Z"
-			}
-		}
-		// bubblewrap's reaper can outlive its parent by a moment: already dead, it is a zombie
-		// until the host's init collects it.
-		if uid >= base && uid < base+slots && !zombie {
-			pids = append(pids, pid)
-		}
 	}
 	return pids
 }
