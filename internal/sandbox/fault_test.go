@@ -159,7 +159,7 @@ func TestFaultsReleaseEverything(t *testing.T) {
 			want = gvisor
 		}
 		if tt.cache == "warm" {
-			want = append(want[:len(want):len(want)], "artifacts")
+			want = append(want[:len(want):len(want)], "overlay")
 		}
 		for _, p := range want {
 			if !seen[p] {
