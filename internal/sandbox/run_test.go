@@ -8,6 +8,7 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 )
 
 func TestHelloWorld(t *testing.T) {
@@ -114,7 +115,7 @@ func TestTimeLimit(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 1500})
-			if took := time.Since(start); took > 2500*time.Millisecond {
+			if took := time.Since(start); took > testsvc.Scale(2500*time.Millisecond) {
 				t.Errorf("run took %v, want under limit + 1s", took)
 			}
 			if res.Status != execution.StatusTimeout || res.Reason != execution.ReasonTimeLimit {
