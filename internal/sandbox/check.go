@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,7 +132,7 @@ func checkCgroupV2(dir string) (ok bool, detail, hint string) {
 	have := strings.Fields(string(b))
 	var missing []string
 	for _, c := range []string{"memory", "pids", "cpu"} {
-		if !strings.Contains(" "+string(b)+" ", " "+c+" ") {
+		if !slices.Contains(have, c) {
 			missing = append(missing, c)
 		}
 	}
