@@ -76,7 +76,12 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	defer api.Close()
 	port := api.URL[strings.LastIndexByte(api.URL, ':')+1:]
 
-	const uidBase, slots = 68000, 6
+	const slots = 6
+	// Another range (ATTACK_UID_BASE) lets two corpus runs share a host.
+	uidBase := 68000
+	if n, err := strconv.Atoi(os.Getenv("ATTACK_UID_BASE")); err == nil && n >= 1000 {
+		uidBase = n
+	}
 	parent := "livecode-test-attacks-" + strconv.Itoa(os.Getpid())
 	t.Cleanup(func() { removeCgroupParent(parent) })
 	work := t.TempDir()
