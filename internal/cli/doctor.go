@@ -2,6 +2,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -52,7 +53,7 @@ func toolchains(dir string) []sandbox.Finding {
 	var fs []sandbox.Finding
 	available := 0
 	for _, l := range langs.List() {
-		f := sandbox.Finding{Name: "language " + l.ID, OK: l.Available, Detail: l.Version}
+		f := sandbox.Finding{Name: "language " + l.ID, OK: l.Available, Detail: cmp.Or(l.Version, "(version command gave nothing)")}
 		if l.Available {
 			available++
 		} else {
