@@ -13,7 +13,7 @@ step() { # name dir test-binary args...: runs one test binary, prints its verdic
 }
 step sandbox "$repo/internal/sandbox" "$out/sandbox.test" -test.timeout 10m \
 	-test.run 'TestHostProbes|TestHelloWorld|TestOutcomes|TestTimeLimit|TestOutputLimit|TestNothingSurvives|TestSweepLeftovers|TestAttacks'
-step e2e "$repo/e2e" env LIVECODE_BINARY="$out/livecode" "$out/e2e.test" -test.timeout 5m -test.run 'TestEmbeddedPrograms'
+step e2e "$repo/e2e" env LIVECODE_BINARY="$out/livecode" "$out/e2e.test" -test.timeout 5m -test.run 'TestEmbeddedPrograms|TestDoctor'
 echo "== doctor ($(date +%T))"
 "$out/livecode" doctor
 echo "== done ($(date +%T))"
