@@ -9,7 +9,7 @@ SQLC    := $(shell go env GOPATH)/bin/sqlc
 .PHONY: help run build test test-cgroup2 lint bench generate deps gvisor toolchains clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT (default 3000)
 	./$(BIN) serve
