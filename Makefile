@@ -6,10 +6,10 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test lint bench generate deps gvisor toolchains verify-deploy bench-api clean
+.PHONY: help run build test test-cgroup2 lint bench generate deps gvisor toolchains verify-deploy bench-api clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT (default 3000)
 	./$(BIN) serve
@@ -19,6 +19,10 @@ build: ## build bin/livecode
 
 test: deps gvisor toolchains ## run every test with the race detector (installs every language toolchain first)
 	$(GO) test -race -count=1 -timeout 30m ./...
+
+test-cgroup2: deps ## run the sandbox tests, attack corpus and e2e limits on cgroup v2, in a user-mode-linux kernel
+	@command -v linux >/dev/null || $(APT) user-mode-linux || (apt-get update -qq && $(APT) user-mode-linux)
+	.ci/cgroup2/run
 
 lint: ## go vet, gofmt, and staticcheck when installed
 	$(GO) vet ./...

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"livecode/internal/testsvc"
 )
 
 // newSession creates a session and returns its id.
@@ -56,17 +58,17 @@ func TestEmbeddedPrograms(t *testing.T) {
 		{name: "javascript hello", lang: "javascript", code: "console.log('hello, world')", status: "COMPLETED", stdout: "hello, world\n"},
 		{name: "bash hello", lang: "bash", code: "echo 'hello, world'", status: "COMPLETED", stdout: "hello, world\n"},
 		{name: "exit 3", lang: "python", code: "import sys; sys.exit(3)", status: "FAILED", reason: "exit_nonzero", exit: 3},
-		{name: "infinite loop", lang: "python", code: "while True: pass", limits: map[string]any{"time_limit_ms": 1000},
-			status: "TIMEOUT", reason: "time_limit", maxWall: time.Second + timeGrace},
+		{name: "infinite loop", lang: "python", code: "while True: pass", limits: map[string]any{"time_limit_ms": testsvc.ScaleMS(1000)},
+			status: "TIMEOUT", reason: "time_limit", maxWall: testsvc.Scale(time.Second + timeGrace)},
 		{name: "output flood", lang: "python", code: flood, status: "FAILED", reason: "output_limit",
 			stdout: strings.Repeat("x", 1<<20)},
 		{name: "memory hog", lang: "python", code: "b = []\nwhile True: b.append(bytearray(16 << 20))",
-			limits: map[string]any{"memory_limit_mb": 64}, status: "FAILED", reason: "memory_limit"},
+			limits: map[string]any{"memory_limit_mb": 64, "time_limit_ms": testsvc.ScaleMS(5000)}, status: "FAILED", reason: "memory_limit"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), testsvc.Scale(60*time.Second))
 			defer cancel()
 			id := run(t, p.URL, newSession(t, p.URL, tc.lang, tc.code), tc.limits)
 			var full struct {

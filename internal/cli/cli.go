@@ -30,6 +30,7 @@ Usage:
                                  runs one file in the sandbox and prints the result
   livecode jobs dead             lists the dead-letter jobs
   livecode jobs requeue ID       puts a dead job back on the queue
+  livecode doctor                checks this host before serving: sandbox, cgroups, uids, toolchains
   livecode version               prints the version
 
 Configuration comes from environment variables and from ./.env when present (see README).
@@ -63,6 +64,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = migrate(ctx, cfg, stdout)
 	case "run":
 		return runFile(ctx, cfg, rest, stdout, stderr)
+	case "doctor":
+		return doctor(ctx, cfg, stdout)
 	case "jobs":
 		err = jobs(ctx, cfg, rest, stdout)
 	default:

@@ -22,6 +22,7 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 )
 
 const attackDir = "../../testdata/attacks"
@@ -103,7 +104,7 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	parent, work := ownHost(t, "attacks")
 	// The time limit is a backstop far beyond what any other entry needs, even on a slow, loaded
 	// host: only the entries that test it set their own.
-	defaults := execution.Limits{TimeLimitMS: 30000, MemoryLimitMB: 128, MaxProcesses: 32, OutputLimitBytes: 64 << 10}
+	defaults := execution.Limits{TimeLimitMS: testsvc.ScaleMS(30000), MemoryLimitMB: 128, MaxProcesses: 32, OutputLimitBytes: 64 << 10}
 	b := setup(t, sandbox.Config{Level: level, UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work,
 		Defaults: defaults})
 	t.Run("corpus", func(t *testing.T) {
@@ -120,6 +121,8 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 				if !ok {
 					t.Fatalf("no language %s", a.lang)
 				}
+				a.limits.TimeLimitMS = testsvc.ScaleMS(a.limits.TimeLimitMS)
+				a.maxWallMS = testsvc.ScaleMS(a.maxWallMS)
 				// A backstop for a hung sandbox, well past the entry's own time limit.
 				limit := time.Duration(max(a.limits.TimeLimitMS, defaults.TimeLimitMS)) * time.Millisecond
 				ctx, cancel := context.WithTimeout(context.Background(), limit+time.Minute)

@@ -2,6 +2,7 @@
 package sandbox_test
 
 import (
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,12 +14,16 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 )
 
 // timeGrace is how long past its time limit a run may take to end, setup and teardown included,
 // on the slowest, most loaded host the suite must pass on (3x slower than a fast one, with a CPU
 // hog beside it). Assertions of "ended by the limit" use it; nothing asserts a speed.
 const timeGrace = 5 * time.Second
+
+// The sandbox's default time limits (sandbox.Config), stretched on slow kernels.
+const defaultTimeLimitMS, defaultCompileTimeLimitMS = 5000, 15000
 
 type bundle struct {
 	sb    *sandbox.Sandbox
@@ -38,6 +43,10 @@ func setup(t testing.TB, cfg sandbox.Config) bundle {
 	if cfg.CgroupParent == "" {
 		cfg.CgroupParent = "livecode-test"
 	}
+	if testsvc.TimeScale() != 1 {
+		cfg.Defaults.TimeLimitMS = testsvc.ScaleMS(cmp.Or(cfg.Defaults.TimeLimitMS, defaultTimeLimitMS))
+		cfg.CompileLimits.TimeLimitMS = testsvc.ScaleMS(cmp.Or(cfg.CompileLimits.TimeLimitMS, defaultCompileTimeLimitMS))
+	}
 	sb, err := sandbox.New(cfg)
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
@@ -50,9 +59,10 @@ func setup(t testing.TB, cfg sandbox.Config) bundle {
 	return bundle{sb: sb, langs: langs}
 }
 
-// run runs code in lang with limits and returns the result.
+// run runs code in lang with limits (a time limit scaled by testsvc.TimeScale) and returns the result.
 func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Limits) execution.Result {
 	t.Helper()
+	limits.TimeLimitMS = testsvc.ScaleMS(limits.TimeLimitMS)
 	l, ok := b.langs.Lookup(lang)
 	if !ok || !l.Available {
 		t.Fatalf("language %s not available", lang)
@@ -61,7 +71,7 @@ func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Lim
 	if stdin != "" {
 		spec.Stdin = strings.NewReader(stdin)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), testsvc.Scale(60*time.Second))
 	defer cancel()
 	res, err := b.sb.Run(ctx, spec)
 	if err != nil {

@@ -1,8 +1,10 @@
 // attack: the 32-bit syscall ABI (int $0x80), a way around filters written for the 64-bit one
 // [ia32] expect: COMPLETED
 // [ia32] stdout: "int80 getpid -38\n"
-// [!ia32] expect: FAILED/signal
-// [!ia32] signal: SIGSEGV
+// [int80-segv] expect: FAILED/signal
+// [int80-segv] signal: SIGSEGV
+// [int80-x64] expect: COMPLETED
+// [int80-x64] has: int80 getpid
 #include <stdio.h>
 int main(void) {
 	long r;

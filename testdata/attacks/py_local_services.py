@@ -4,9 +4,9 @@
 # lacks: $SECRET
 import socket, sys
 def probe(family, addr, label):
-    s = socket.socket(family)
-    s.settimeout(2)
-    try:
+    try:  # a kernel without IPv6 refuses the socket itself: blocked too
+        s = socket.socket(family)
+        s.settimeout(2)
         s.connect(addr)
         s.sendall(b"GET / HTTP/1.0\r\n\r\n")
         print(label, "connected", s.recv(200))
