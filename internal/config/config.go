@@ -70,6 +70,13 @@ type Config struct {
 	Sandbox      string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
 	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
 	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
+	// Where runs live on the host: each process makes an instance level below both, named at
+	// random and locked while it lives, so a later start sweeps only the leftovers of the dead.
+	WorkDir      string `env:"WORK_DIR" envDefault:"/var/lib/livecode/runs"` // per-run tmpfs mounts; its parents must be searchable by the sandbox uids
+	CgroupParent string `env:"CGROUP_PARENT" envDefault:"livecode-runs"`     // relative to livecode's own cgroup unless it starts with /
+	// CgroupFavorDynMods remounts the host's cgroup2 hierarchy with favordynmods, a host-wide
+	// change that makes each run's cgroup join cheaper.
+	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS" envDefault:"false"`
 
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
@@ -154,6 +161,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: PORT %d out of range", c.Port)
 	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
+	case !strings.HasPrefix(c.WorkDir, "/"):
+		return fmt.Errorf("config: WORK_DIR must be an absolute path")
+	case c.CgroupParent == "" || strings.Contains(c.CgroupParent, ".."):
+		return fmt.Errorf("config: CGROUP_PARENT must be a cgroup path without ..")
 	case c.CompileCacheMaxBytes < 1:
 		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES must be positive")
 	case c.MaxAttempts < 1:

@@ -164,7 +164,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(s.ociSpec(j, rootfs, filepath.Join("/", s.cfg.CgroupParent, j.name), j.langMounts))
+	b, err := json.Marshal(s.ociSpec(j, rootfs, s.cgroups.ociPath(s.cfg.CgroupParent, j.name), j.langMounts))
 	if err == nil {
 		err = os.WriteFile(filepath.Join(j.dir, "config.json"), b, 0o600)
 	}

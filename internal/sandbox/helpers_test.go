@@ -36,7 +36,11 @@ func setup(t testing.TB, cfg sandbox.Config) bundle {
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}
-	t.Cleanup(sb.Wait) // before the work root (a t.TempDir made earlier) is removed
+	t.Cleanup(func() { // before the work root (a t.TempDir made earlier) is removed
+		if err := sb.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	langs, err := language.Load("")
 	if err != nil {
 		t.Fatalf("language.Load: %v", err)
@@ -62,4 +66,63 @@ func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Lim
 		t.Fatalf("Run: %v", err)
 	}
 	return res
+}
+
+// parentDirs lists the directories of the run parent named parent in each cgroup hierarchy
+// (one per v1 controller, or the v2 one), below this process's own cgroup there, as the sandbox
+// puts it.
+func parentDirs(parent string) []string {
+	b, _ := os.ReadFile("/proc/self/cgroup")
+	var dirs []string
+	for _, line := range strings.Split(string(b), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		for _, ctrl := range strings.Split(parts[1], ",") {
+			switch ctrl {
+			case "memory", "pids", "cpu", "cpuacct", "freezer":
+				dirs = append(dirs, filepath.Join("/sys/fs/cgroup", ctrl, parts[2], parent))
+			case "":
+				if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
+					dirs = append(dirs, filepath.Join("/sys/fs/cgroup", parts[2], parent))
+				}
+			}
+		}
+	}
+	return dirs
+}
+
+// runCgroups lists the run cgroups left below parent, in every instance.
+func runCgroups(parent string) []string {
+	var left []string
+	for _, dir := range parentDirs(parent) {
+		m, _ := filepath.Glob(filepath.Join(dir, "*", "*", "cgroup.procs"))
+		for _, f := range m {
+			left = append(left, filepath.Dir(f))
+		}
+	}
+	return left
+}
+
+// workLeft lists what is left under a work root besides the gVisor level's shared dirs and the
+// instance dirs' lock files and /dev.
+func workLeft(work string) []string {
+	var left []string
+	entries, _ := os.ReadDir(work)
+	for _, e := range entries {
+		if e.Name() == "runsc-rootfs" || e.Name() == "runsc-state" {
+			continue
+		}
+		inner, err := os.ReadDir(filepath.Join(work, e.Name()))
+		if err != nil {
+			left = append(left, e.Name())
+		}
+		for _, f := range inner {
+			if f.Name() != "lock" && f.Name() != "dev" {
+				left = append(left, filepath.Join(e.Name(), f.Name()))
+			}
+		}
+	}
+	return left
 }

@@ -101,6 +101,8 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 		remove := func() error {
 			defer r.done()
+			// Every process of the run is dead: the orphans it made are zombies of ours by now.
+			defer reapOrphans()
 			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
 			}

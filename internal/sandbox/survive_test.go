@@ -4,11 +4,10 @@ package sandbox_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"livecode/internal/execution"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -35,18 +34,19 @@ func TestNothingSurvives(t *testing.T) {
 		if res.Status == execution.StatusTimeout {
 			t.Errorf("%s: timed out", tt.name)
 		}
-		if pids := sandboxProcesses(t, uidBase, slots); len(pids) > 0 {
+		if pids := sandboxProcesses(t, uidBase, slots, false); len(pids) > 0 {
 			t.Errorf("%s: processes survive the run: %v", tt.name, pids)
 		}
 		b.sb.Wait() // the cgroups and the work dir go just after the result
-		for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer"} {
-			entries, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", ctrl, parent, "*", "cgroup.procs"))
-			if len(entries) > 0 {
-				t.Errorf("%s: run cgroups left: %v", tt.name, entries)
-			}
+		// The service is a subreaper and reaps the run's orphans: not even a zombie is left.
+		if pids := sandboxProcesses(t, uidBase, slots, true); len(pids) > 0 {
+			t.Errorf("%s: processes or zombies left after the teardown: %v", tt.name, pids)
 		}
-		if entries, _ := os.ReadDir(work); len(entries) > 0 {
-			t.Errorf("%s: work dirs left: %v", tt.name, entries)
+		if left := runCgroups(parent); len(left) > 0 {
+			t.Errorf("%s: run cgroups left: %v", tt.name, left)
+		}
+		if left := workLeft(work); len(left) > 0 {
+			t.Errorf("%s: work dirs left: %v", tt.name, left)
 		}
 	}
 	// The host files the planted links pointed at are untouched.
@@ -55,39 +55,13 @@ func TestNothingSurvives(t *testing.T) {
 	}
 }
 
-// sandboxProcesses lists host pids whose real uid is one of the sandbox's.
-func sandboxProcesses(t *testing.T, base, slots int) []int {
+// sandboxProcesses lists host pids whose real uid is one of the sandbox's, zombies included
+// when zombies is set.
+func sandboxProcesses(t *testing.T, base, slots int, zombies bool) []int {
 	t.Helper()
-	dirs, err := os.ReadDir("/proc")
+	pids, err := proctest.ByUID(base, base+slots, zombies)
 	if err != nil {
 		t.Fatal(err)
-	}
-	var pids []int
-	for _, d := range dirs {
-		pid, err := strconv.Atoi(d.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", d.Name(), "status"))
-		if err != nil {
-			continue
-		}
-		var uid int
-		var zombie bool
-		for _, line := range strings.Split(string(b), "\n") {
-			f := strings.Fields(line)
-			switch {
-			case len(f) > 1 && f[0] == "Uid:":
-				uid, _ = strconv.Atoi(f[1])
-			case len(f) > 1 && f[0] == "State:":
-				zombie = f[1] == "Z"
-			}
-		}
-		// bubblewrap's reaper can outlive its parent by a moment: already dead, it is a zombie
-		// until the host's init collects it.
-		if uid >= base && uid < base+slots && !zombie {
-			pids = append(pids, pid)
-		}
 	}
 	return pids
 }
