@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -32,6 +33,8 @@ func TestProgramCannotSeeHostIdentity(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 		t.Fatal(err)
 	}
+	// After the process is killed (on failure), before the temp dir goes: what it left mounted.
+	t.Cleanup(func() { unmountUnder(work) })
 	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=1",
 		fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase), "WORK_DIR="+work, "CGROUP_PARENT=livecode-e2e-identity")
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
@@ -90,5 +93,26 @@ func TestProgramCannotSeeHostIdentity(t *testing.T) {
 			t.Fatalf("processes or zombies of the sandbox uid left: %v", left)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+	// A clean stop removes the process's instance: nothing is left under WORK_DIR.
+	if code := p.stop(); code != 0 {
+		t.Errorf("exit code %d after SIGTERM", code)
+	}
+	if entries, _ := os.ReadDir(work); len(entries) > 0 {
+		t.Errorf("left in WORK_DIR after a clean stop: %v", entries)
+	}
+}
+
+// unmountUnder detaches every mount below dir, deepest first.
+func unmountUnder(dir string) {
+	b, _ := os.ReadFile("/proc/self/mountinfo")
+	var points []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+			points = append(points, f[4])
+		}
+	}
+	for i := len(points) - 1; i >= 0; i-- {
+		_ = syscall.Unmount(points[i], syscall.MNT_DETACH)
 	}
 }
