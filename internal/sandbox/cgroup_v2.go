@@ -28,21 +28,26 @@ type cgroupV2 struct {
 // newCgroupV2 makes the instance cgroup below the run parent. With a parent relative to this
 // process's cgroup, v2's no-internal-processes rule applies: a cgroup that hands controllers to
 // its children holds no process itself, so this process first moves into the leaf
-// <own>/service. The root cgroup is exempt and stays as it is.
+// <own>/service (a cgroup of that name is taken for that leaf). The root cgroup is exempt and
+// stays as it is.
 func newCgroupV2(parent, instanceID string) (*cgroupV2, error) {
 	own, err := ownCgroups()
 	if err != nil {
 		return nil, err
 	}
-	ownDir := filepath.Join(cgroupV2Root, own[""])
-	d := &cgroupV2{parent: filepath.Join(cgroupV2Root, runParent(own[""], parent))}
+	base := own[""]
+	if filepath.Base(base) == "service" {
+		base = filepath.Dir(base) // moved into our leaf by an earlier Sandbox of this process
+	}
+	ownDir := filepath.Join(cgroupV2Root, base)
+	d := &cgroupV2{parent: filepath.Join(cgroupV2Root, runParent(base, parent))}
 	d.inst = filepath.Join(d.parent, instanceID)
 	// Every directory from the first that delegates controllers down to the instance.
 	var chain []string
 	if filepath.IsAbs(parent) {
 		chain = []string{d.parent, d.inst}
 	} else {
-		if own[""] != "/" {
+		if base != "/" {
 			if err := enterLeaf(ownDir); err != nil {
 				return nil, err
 			}

@@ -49,12 +49,8 @@ func New(cfg Config) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The sandbox uids must traverse the work root to reach their own mounts, nothing more.
-	if err := os.MkdirAll(cfg.WorkRoot, 0o711); err != nil {
-		return nil, fmt.Errorf("sandbox: work root: %w", err)
-	}
-	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
-		return nil, fmt.Errorf("sandbox: work root: %w", err)
+	if err := makeWorkRoot(cfg.WorkRoot); err != nil {
+		return nil, err
 	}
 	if cfg.Level == "gvisor" {
 		if err := gvisorCheck(cfg); err != nil {
