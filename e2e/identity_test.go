@@ -33,10 +33,14 @@ func TestProgramCannotSeeHostIdentity(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 		t.Fatal(err)
 	}
-	// After the process is killed (on failure), before the temp dir goes: what it left mounted.
-	t.Cleanup(func() { unmountUnder(work) })
+	// After the process is killed (on failure), before the temp dir goes: what it left.
+	const parent = "livecode-e2e-identity"
+	t.Cleanup(func() {
+		unmountUnder(work)
+		proctest.RemoveCgroups(parent)
+	})
 	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=1",
-		fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase), "WORK_DIR="+work, "CGROUP_PARENT=livecode-e2e-identity")
+		fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase), "WORK_DIR="+work, "CGROUP_PARENT="+parent)
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	probe := `for f in /proc/self/cgroup /proc/1/cmdline /proc/self/mountinfo; do echo "== $f"; tr '\0' ' ' < $f; echo; done`

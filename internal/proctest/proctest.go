@@ -1,4 +1,5 @@
-// Package proctest lists host processes by uid, for tests asserting that nothing of a run survives it.
+// Package proctest finds what a run may leave on the host (processes by uid, cgroups below a
+// parent), for tests asserting that nothing of it survives.
 package proctest
 
 import (
@@ -40,4 +41,41 @@ func ByUID(from, to int, zombies bool) ([]int, error) {
 		}
 	}
 	return pids, nil
+}
+
+// CgroupDirs lists the directories of the run parent named parent in each cgroup hierarchy
+// (one per v1 controller livecode uses, or the v2 one), below this process's own cgroup there,
+// where livecode (this process, or a child in the same cgroups) puts it.
+func CgroupDirs(parent string) []string {
+	b, _ := os.ReadFile("/proc/self/cgroup")
+	var dirs []string
+	for _, line := range strings.Split(string(b), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		for _, ctrl := range strings.Split(parts[1], ",") {
+			switch ctrl {
+			case "memory", "pids", "cpu", "cpuacct", "freezer":
+				dirs = append(dirs, filepath.Join("/sys/fs/cgroup", ctrl, parts[2], parent))
+			case "":
+				if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
+					dirs = append(dirs, filepath.Join("/sys/fs/cgroup", parts[2], parent))
+				}
+			}
+		}
+	}
+	return dirs
+}
+
+// RemoveCgroups removes the (empty) instance cgroups below parent, then parent, in every
+// hierarchy: what a killed livecode process leaves.
+func RemoveCgroups(parent string) {
+	for _, dir := range CgroupDirs(parent) {
+		inner, _ := filepath.Glob(filepath.Join(dir, "*", "cgroup.procs"))
+		for _, f := range inner {
+			_ = os.Remove(filepath.Dir(f))
+		}
+		_ = os.Remove(dir)
+	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/language"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -77,7 +78,7 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 
 	const uidBase, slots = 68000, 6
 	parent := "livecode-test-attacks-" + strconv.Itoa(os.Getpid())
-	t.Cleanup(func() { removeCgroupParent(parent) })
+	t.Cleanup(func() { proctest.RemoveCgroups(parent) })
 	work := t.TempDir()
 	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 		t.Fatal(err)
@@ -203,13 +204,6 @@ func setenv(t *testing.T, key, val string) {
 			_ = os.Unsetenv(key)
 		}
 	})
-}
-
-// removeCgroupParent removes a test's (empty) run parent from every controller.
-func removeCgroupParent(parent string) {
-	for _, dir := range parentDirs(parent) {
-		_ = os.Remove(dir)
-	}
 }
 
 // isInstanceDev reports whether mount point p is the /dev of an instance under work, which

@@ -11,6 +11,7 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/language"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -68,35 +69,10 @@ func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Lim
 	return res
 }
 
-// parentDirs lists the directories of the run parent named parent in each cgroup hierarchy
-// (one per v1 controller, or the v2 one), below this process's own cgroup there, as the sandbox
-// puts it.
-func parentDirs(parent string) []string {
-	b, _ := os.ReadFile("/proc/self/cgroup")
-	var dirs []string
-	for _, line := range strings.Split(string(b), "\n") {
-		parts := strings.SplitN(line, ":", 3)
-		if len(parts) != 3 {
-			continue
-		}
-		for _, ctrl := range strings.Split(parts[1], ",") {
-			switch ctrl {
-			case "memory", "pids", "cpu", "cpuacct", "freezer":
-				dirs = append(dirs, filepath.Join("/sys/fs/cgroup", ctrl, parts[2], parent))
-			case "":
-				if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
-					dirs = append(dirs, filepath.Join("/sys/fs/cgroup", parts[2], parent))
-				}
-			}
-		}
-	}
-	return dirs
-}
-
 // runCgroups lists the run cgroups left below parent, in every instance.
 func runCgroups(parent string) []string {
 	var left []string
-	for _, dir := range parentDirs(parent) {
+	for _, dir := range proctest.CgroupDirs(parent) {
 		m, _ := filepath.Glob(filepath.Join(dir, "*", "*", "cgroup.procs"))
 		for _, f := range m {
 			left = append(left, filepath.Dir(f))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"livecode/internal/execution"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -32,8 +33,10 @@ func TestRunSeesNoHostIdentity(t *testing.T) {
 	}
 	for i, level := range levels {
 		t.Run(level, func(t *testing.T) {
+			parent := "livecode-test-identity-" + level
+			t.Cleanup(func() { proctest.RemoveCgroups(parent) }) // after the Sandbox's Close
 			b := setup(t, sandbox.Config{Level: level, UIDBase: 71000 + 10*i, Slots: 1, WorkRoot: filepath.Join(work, level),
-				CgroupParent: "livecode-test-identity-" + level})
+				CgroupParent: parent})
 			var outputs []string
 			for range 2 {
 				res := b.run(t, "bash", identityProbe, "", execution.Limits{})

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -54,7 +55,7 @@ func TestSweepLeftovers(t *testing.T) {
 	if err := os.Symlink("/etc", filepath.Join(deadDir, "etc")); err != nil {
 		t.Fatal(err)
 	}
-	dirs := parentDirs(parent)
+	dirs := proctest.CgroupDirs(parent)
 	for _, inst := range []string{deadInst, liveInst} {
 		for _, d := range dirs {
 			if err := os.MkdirAll(filepath.Join(d, inst, run), 0o755); err != nil {
@@ -78,7 +79,7 @@ func TestSweepLeftovers(t *testing.T) {
 			_ = unix.Rmdir(filepath.Join(d, liveInst, run))
 			_ = unix.Rmdir(filepath.Join(d, liveInst))
 		}
-		removeCgroupParent(parent)
+		proctest.RemoveCgroups(parent)
 	})
 
 	sb, err := sandbox.New(sandbox.Config{WorkRoot: work, CgroupParent: parent, UIDBase: 71100})
