@@ -177,7 +177,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	cmd.ExtraFiles = []*os.File{logW}
 	err = s.fault("runsc start")
 	if err == nil {
-		err = cmd.Start()
+		err = s.kids.start(cmd, cmd.Start)
 	}
 	if err != nil {
 		_ = cg.remove()

@@ -81,7 +81,7 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
-	if err := cg.start(cmd); err != nil {
+	if err := s.kids.start(cmd, func() error { return cg.start(cmd) }); err != nil {
 		return nil, errors.Join(startError("bubblewrap", err), cg.remove())
 	}
 	files.closeChildEnds(cmd)

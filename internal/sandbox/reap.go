@@ -1,14 +1,17 @@
-// Orphan reaping: livecode is a child subreaper, so what a run leaves behind when bubblewrap's
-// outer process dies first (the sandbox's pid 1, a zombie) becomes its child, never init's, and
-// it reaps them itself: a container where livecode is pid 1 collects no zombies from runs.
+// Orphan reaping: livecode is a child subreaper, so what a run leaves behind when its parent dies
+// first (the sandbox's pid 1 once bubblewrap's outer process is killed, gVisor's helpers once
+// runsc is) becomes its child, never init's, and it reaps them itself: a container where
+// livecode is pid 1 collects no zombies from runs.
 package sandbox
 
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,16 +19,51 @@ import (
 // becomeSubreaper marks this process a child subreaper.
 func becomeSubreaper() error { return unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) }
 
-// reapOrphans reaps every zombie child of this process that lived in a pid namespace below
-// ours, and reports how many. Those are orphans of sandboxes: this process starts its own
-// children (bubblewrap, runsc, anything else) in its own pid namespace, and leaves their reaping
-// to whoever started them (exec.Cmd.Wait). Orphans appear once their parent dies, so call it
+// children tracks the processes the sandbox starts itself (bubblewrap, runsc) until they are
+// waited for, so that reaping orphans never takes one from its exec.Cmd.Wait.
+type children struct {
+	gate    sync.RWMutex // starts hold it for reading, reaping for writing
+	mu      sync.Mutex   // guards started
+	started map[int]bool
+}
+
+// start starts a child with start and records it before any reaping can see it.
+func (c *children) start(cmd *exec.Cmd, start func() error) error {
+	c.gate.RLock()
+	defer c.gate.RUnlock()
+	if err := start(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.started[cmd.Process.Pid] = true
+	c.mu.Unlock()
+	return nil
+}
+
+// forget drops cmd's process, once it is waited for (or was never started).
+func (c *children) forget(cmd *exec.Cmd) {
+	if cmd.Process == nil {
+		return
+	}
+	c.mu.Lock()
+	delete(c.started, cmd.Process.Pid)
+	c.mu.Unlock()
+}
+
+// reapOrphans reaps every zombie child of this process that is not root's and that the sandbox
+// did not start, and reports how many. Those are orphans of runs: this process's own children
+// are the sandbox's, which it waits for itself, and root's (toolchain probes, runsc's
+// housekeeping), which it never touches. Orphans appear once their parent dies, so call it
 // after a run's processes are all dead.
-func reapOrphans() int {
+func (c *children) reapOrphans() int {
+	c.gate.Lock()
+	defer c.gate.Unlock()
 	var n int
-	depth := ownPidDepth()
-	for _, pid := range children() {
-		if !orphanZombie(pid, depth) {
+	for _, pid := range childPids() {
+		c.mu.Lock()
+		ours := c.started[pid]
+		c.mu.Unlock()
+		if ours || !orphanZombie(pid) {
 			continue
 		}
 		var ws unix.WaitStatus
@@ -36,8 +74,8 @@ func reapOrphans() int {
 	return n
 }
 
-// children lists this process's children: each thread has its own list.
-func children() []int {
+// childPids lists this process's children: each thread has its own list.
+func childPids() []int {
 	tasks, _ := filepath.Glob("/proc/self/task/*/children")
 	var pids []int
 	for _, t := range tasks {
@@ -54,36 +92,22 @@ func children() []int {
 	return pids
 }
 
-// orphanZombie reports whether pid is a zombie that has a pid in a namespace below ours, which
-// is depth namespaces deep.
-func orphanZombie(pid, depth int) bool {
+// orphanZombie reports whether pid is a zombie whose real uid is not root.
+func orphanZombie(pid int) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
 	if err != nil {
 		return false
 	}
-	var zombie, nested bool
+	var zombie, root bool
 	for _, line := range bytes.Split(b, []byte("\n")) {
 		k, v, _ := bytes.Cut(line, []byte(":"))
 		switch string(k) {
 		case "State":
 			zombie = bytes.HasPrefix(bytes.TrimSpace(v), []byte("Z"))
-		case "NSpid":
-			nested = len(bytes.Fields(v)) > depth
+		case "Uid":
+			f := bytes.Fields(v)
+			root = len(f) == 0 || string(f[0]) == "0"
 		}
 	}
-	return zombie && nested
-}
-
-// ownPidDepth is the number of pid namespaces this process is seen in.
-func ownPidDepth() int {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 1
-	}
-	for _, line := range bytes.Split(b, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("NSpid:")); ok {
-			return len(bytes.Fields(v))
-		}
-	}
-	return 1
+	return zombie && !root
 }

@@ -22,6 +22,7 @@ type Sandbox struct {
 	mounts  []string // bubblewrap arguments of the host's toolchain paths
 	slots   chan int
 	pending pending
+	kids    children
 	faults  func(point string) error // set by tests only: see fault
 }
 
@@ -74,7 +75,7 @@ func New(cfg Config) (*Sandbox, error) {
 		return nil, err
 	}
 	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
-	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, seccomp: prog, mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
+	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog, mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
