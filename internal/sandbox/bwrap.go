@@ -51,7 +51,9 @@ func mountArgs(paths []string) []string {
 // makeEtcTree. artifacts bind into /work, so they follow its mount.
 func bwrapOptions(static []string, lang []string, dir string, env []string, artifacts []string) []string {
 	args := []string{
-		"--unshare-all", "--die-with-parent", "--new-session",
+		// --unshare-all only tries the cgroup namespace: required here, it hides the host's
+		// cgroup paths (the run is born in its cgroup, so the namespace is rooted there).
+		"--unshare-all", "--unshare-cgroup", "--die-with-parent", "--new-session",
 		"--hostname", "livecode",
 		"--clearenv",
 	}
