@@ -76,7 +76,8 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
 	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
-	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog, mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
+	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
+		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
