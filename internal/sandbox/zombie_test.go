@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"livecode/internal/execution"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -25,8 +26,10 @@ func TestNoZombiesLeft(t *testing.T) {
 			if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 				t.Fatal(err)
 			}
+			const parent = "livecode-test-zombies"
+			t.Cleanup(func() { proctest.RemoveCgroups(parent) }) // after the Sandbox's Close
 			b := setup(t, sandbox.Config{Level: level, UIDBase: 71050 + 10*i, Slots: 2, WorkRoot: work,
-				CgroupParent: "livecode-test-zombies"})
+				CgroupParent: parent})
 			for _, code := range []string{
 				":(){ :|:& };:\nsleep 2",
 				"(setsid sleep 1000 &) ; (sleep 1000 &) ; echo started",
