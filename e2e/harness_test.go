@@ -107,7 +107,7 @@ func startWith(t testing.TB, bin string, inherit []*os.File, role string, env ..
 	p := &proc{t: t, cmd: cmd, URL: "http://127.0.0.1:" + strconv.Itoa(port), logs: logs, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
-		p.kill()
+		p.shutdown()
 		if t.Failed() {
 			t.Logf("%s %s logs:\n%s", role, p.URL, tail(logs.String(), 4000))
 		}
@@ -135,6 +135,18 @@ func startWith(t testing.TB, bin string, inherit []*os.File, role string, env ..
 func (p *proc) kill() {
 	p.cmd.Process.Kill()
 	<-p.done
+}
+
+// shutdown stops the process as an operator would, so that it removes what it made on the host
+// (its sandbox instance: work dir, /dev mount, cgroups); past a short grace, or when it is
+// already gone, it kills it.
+func (p *proc) shutdown() {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		p.kill()
+	}
 }
 
 // stop sends SIGTERM and waits; it returns the exit code.

@@ -309,7 +309,7 @@ func TestHostileInput(t *testing.T) {
 	if left := runCgroupsUnder(parent); len(left) > 0 {
 		t.Errorf("run cgroups left: %v", left)
 	}
-	if ents, _ := os.ReadDir(filepath.Join(tmp, "livecode-sandbox")); len(ents) > 0 {
+	if ents, _ := os.ReadDir(filepath.Join(tmp, "runs")); len(ents) > 0 {
 		var names []string
 		for _, e := range ents {
 			names = append(names, e.Name())

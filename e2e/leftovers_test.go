@@ -8,13 +8,13 @@ import (
 	"strconv"
 	"testing"
 
-	"livecode/internal/testsvc"
+	"livecode/internal/proctest"
 )
 
 // uidProcesses lists the live host pids whose real uid is one of base..base+n-1.
 func uidProcesses(t *testing.T, base, n int) []int {
 	t.Helper()
-	pids, err := testsvc.UIDProcesses(base, n)
+	pids, err := proctest.ByUID(base, base+n, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,8 +48,8 @@ func removeCgroupParent(parent string) {
 }
 
 // serveOwnSandbox starts `livecode serve` with workers slots on uids from uidBase, its run
-// cgroups under a parent of its own (returned), its database, work root (TMPDIR) and compile
-// cache in a temporary directory (returned).
+// cgroups under a parent of its own at the root of each hierarchy (returned), its database, work
+// dir (runs) and compile cache in a temporary directory (returned).
 func serveOwnSandbox(t *testing.T, uidBase, workers int, env ...string) (p *proc, parent, tmp string) {
 	t.Helper()
 	parent = "livecode-e2e-" + strconv.Itoa(os.Getpid()) + "-" + strconv.Itoa(uidBase)
@@ -62,6 +62,6 @@ func serveOwnSandbox(t *testing.T, uidBase, workers int, env ...string) (p *proc
 	}
 	env = append([]string{"DATABASE_URL=sqlite:" + filepath.Join(tmp, "db.sqlite"), "WORKERS=" + strconv.Itoa(workers),
 		"TMPDIR=" + tmp, "SANDBOX_UID_BASE=" + strconv.Itoa(uidBase), "COMPILE_CACHE_DIR=" + filepath.Join(tmp, "cache"),
-		"SANDBOX_CGROUP_PARENT=" + parent}, env...)
+		"CGROUP_PARENT=/" + parent, "WORK_DIR=" + filepath.Join(tmp, "runs")}, env...)
 	return start(t, "serve", env...), parent, tmp
 }

@@ -146,8 +146,9 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	if err != nil {
 		return fmt.Errorf("compile cache: %w", err)
 	}
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, CgroupParent: cfg.SandboxCgroup,
-		Slots: cfg.Workers, Logger: log, Cache: cache, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
+		Slots: cfg.Workers, Logger: log, Cache: cache, WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent,
+		FavorDynMods: cfg.CgroupFavorDynMods, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
@@ -159,6 +160,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	if cfg.Redis() == "" {
 		n, err := st.ExpireLeases(ctx, time.Now())
 		if err != nil {
+			_ = sb.Close()
 			return fmt.Errorf("recover: %w", err)
 		}
 		requeued := reaper.Sweep(ctx, 0)
@@ -170,8 +172,10 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 		if err := q.Run(workCtx, cfg.Workers, w.Handle); err != nil && !errors.Is(err, context.Canceled) {
 			log.Error("queue consumer stopped", "err", err)
 		}
-		w.Wait()  // the last runs' live events, before the broker closes
-		sb.Wait() // the last runs' cgroups and work dirs
+		w.Wait()                           // the last runs' live events, before the broker closes
+		if err := sb.Close(); err != nil { // the last runs' cgroups and work dirs, then the instance's
+			log.Warn("sandbox close", "err", err)
+		}
 	}()
 	go func() {
 		defer wg.Done()

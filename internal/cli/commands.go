@@ -71,7 +71,8 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 		fmt.Fprintf(stderr, "livecode run: unknown or unavailable language for %s (use --language)\n", file)
 		return 2
 	}
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, CgroupParent: cfg.SandboxCgroup, Slots: 1,
+	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: 1,
+		WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent, FavorDynMods: cfg.CgroupFavorDynMods,
 		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run:", err)
@@ -80,7 +81,9 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	limits := cfg.Defaults()
 	res, err := sb.Run(ctx, sandbox.Spec{Language: lang, Limits: limits,
 		Files: []execution.File{{Name: lang.SourceFile, Content: string(code)}}, Stdin: strings.NewReader(*stdin)})
-	sb.Wait()
+	if cerr := sb.Close(); cerr != nil {
+		fmt.Fprintln(stderr, "livecode run:", cerr)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run: sandbox failed:", err)
 		return 1

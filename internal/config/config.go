@@ -67,12 +67,16 @@ type Config struct {
 	MaxOutputLimitBytes int `env:"MAX_OUTPUT_LIMIT_BYTES" envDefault:"8388608"`
 
 	// Sandbox.
-	Sandbox    string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
-	SandboxUID int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
-	// SandboxCgroup is the cgroup the run cgroups are made under; empty means the sandbox's own
-	// default.
-	SandboxCgroup string `env:"SANDBOX_CGROUP_PARENT"`
-	LanguagesDir  string `env:"LANGUAGES_DIR"` // extra or overriding language definitions
+	Sandbox      string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
+	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
+	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
+	// Where runs live on the host: each process makes an instance level below both, named at
+	// random and locked while it lives, so a later start sweeps only the leftovers of the dead.
+	WorkDir      string `env:"WORK_DIR" envDefault:"/var/lib/livecode/runs"` // per-run tmpfs mounts; its parents must be searchable by the sandbox uids
+	CgroupParent string `env:"CGROUP_PARENT" envDefault:"livecode-runs"`     // relative to livecode's own cgroup unless it starts with /
+	// CgroupFavorDynMods remounts the host's cgroup2 hierarchy with favordynmods, a host-wide
+	// change that makes each run's cgroup join cheaper.
+	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS" envDefault:"false"`
 
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
@@ -164,6 +168,10 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: PORT %d out of range", c.Port)
 	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
+	case !strings.HasPrefix(c.WorkDir, "/"):
+		return fmt.Errorf("config: WORK_DIR must be an absolute path")
+	case c.CgroupParent == "" || strings.Contains(c.CgroupParent, ".."):
+		return fmt.Errorf("config: CGROUP_PARENT must be a cgroup path without ..")
 	case c.CompileCacheMaxBytes < 1, c.CompileCacheMaxEntries < 1, c.CompileCacheMaxEntryBytes < 1, c.CompileCacheMaxEntryFiles < 1:
 		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES, _MAX_ENTRIES, _MAX_ENTRY_BYTES and _MAX_ENTRY_FILES must be positive")
 	case c.CompileTimeLimitMS < 1:

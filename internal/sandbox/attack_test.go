@@ -185,30 +185,18 @@ func gvisorDivergence(file string) string {
 	return ""
 }
 
-// assertNoLeftovers checks that no process of the sandbox uids, no run cgroup under parent and
+// assertNoLeftovers checks that no process (not even a zombie) of the sandbox uids, no run cgroup under parent and
 // no work dir or mount under work remain.
 func assertNoLeftovers(t *testing.T, uidBase, slots int, parent, work string) {
 	t.Helper()
-	if pids := sandboxProcesses(t, uidBase, slots); len(pids) > 0 {
+	if pids := sandboxProcesses(t, uidBase, slots, true); len(pids) > 0 {
 		t.Errorf("processes of the sandbox uids survive: %v", pids)
 	}
-	for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer", "unified", ""} {
-		dir := filepath.Join("/sys/fs/cgroup", ctrl, parent)
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		for _, e := range entries {
-			if e.IsDir() {
-				t.Errorf("run cgroup left: %s", filepath.Join(dir, e.Name()))
-			}
-		}
+	for _, dir := range runCgroups(parent) {
+		t.Errorf("run cgroup left: %s", dir)
 	}
-	entries, _ := os.ReadDir(work)
-	for _, e := range entries {
-		if e.Name() != "runsc-rootfs" && e.Name() != "runsc-state" { // the gVisor level's, shared by every run
-			t.Errorf("work dir left: %s", e.Name())
-		}
+	for _, name := range workLeft(work) {
+		t.Errorf("work dir left: %s", name)
 	}
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
@@ -217,7 +205,8 @@ func assertNoLeftovers(t *testing.T, uidBase, slots int, parent, work string) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) > 4 && strings.HasPrefix(fields[4], work+"/") {
+		fields := strings.Fields(sc.Text())
+		if len(fields) > 4 && strings.HasPrefix(fields[4], work+"/") && !isInstanceDev(work, fields[4]) {
 			t.Errorf("mount left: %s", fields[4])
 		}
 	}
@@ -240,9 +229,10 @@ func setenv(t *testing.T, key, val string) {
 	})
 }
 
-// removeCgroupParent removes a test's (empty) run parent from every controller.
-func removeCgroupParent(parent string) {
-	for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer", ""} {
-		_ = os.Remove(filepath.Join("/sys/fs/cgroup", ctrl, parent))
-	}
+// isInstanceDev reports whether mount point p is the /dev of an instance under work, which
+// lives as long as its Sandbox.
+func isInstanceDev(work, p string) bool {
+	rel, _ := filepath.Rel(work, p)
+	parts := strings.Split(rel, "/")
+	return len(parts) == 2 && parts[1] == "dev"
 }

@@ -11,7 +11,7 @@ import (
 )
 
 func BenchmarkPythonSandboxed(b *testing.B) {
-	bd := setup(b, sandbox.Config{})
+	bd := setup(b, sandbox.Config{UIDBase: 71300, Slots: 1})
 	l, _ := bd.langs.Lookup("python")
 	spec := sandbox.Spec{Language: l, Files: []execution.File{{Content: "pass"}}}
 	for b.Loop() {

@@ -54,7 +54,9 @@ func bwrapOptions(static []string, lang []string, dir string, env []string, work
 		work = filepath.Join(dir, "work")
 	}
 	args := []string{
-		"--unshare-all", "--die-with-parent", "--new-session",
+		// --unshare-all only tries the cgroup namespace: required here, it hides the host's
+		// cgroup paths (the run is born in its cgroup, so the namespace is rooted there).
+		"--unshare-all", "--unshare-cgroup", "--die-with-parent", "--new-session",
 		"--hostname", "livecode",
 		"--clearenv",
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -30,8 +31,9 @@ type cgroupUsage struct {
 
 // runCgroup is one run's fresh cgroup.
 type runCgroup interface {
-	// procFiles are the cgroup.procs files the sandbox init writes its pid to.
-	procFiles() []string
+	// start starts cmd born inside the cgroup: a cgroup namespace it makes is rooted there, so
+	// the program sees its own cgroup as "/".
+	start(cmd *exec.Cmd) error
 	// empty reports whether no process is left in the cgroup.
 	empty() bool
 	// kill kills every process in the cgroup and waits until it is empty.
@@ -40,21 +42,28 @@ type runCgroup interface {
 	remove() error
 }
 
-// cgroupDriver creates run cgroups on one kind of host.
+// cgroupDriver creates run cgroups on one kind of host, as <parent>/<instance>/<run>: the
+// instance level is this process's, so a later start tells its runs from those of a process
+// still running without a pid in any name.
 type cgroupDriver interface {
 	create(name string, l cgroupLimits) (runCgroup, error)
-	// sweep removes the run cgroups of processes that are gone and reports how many.
-	sweep() (int, error)
+	// ociPath is the OCI cgroupsPath of run name, given the configured parent.
+	ociPath(parent, name string) string
+	// sweepInstance kills and removes the run cgroups of instance inst, a process that is
+	// gone, then its instance cgroup, and reports how many runs it removed.
+	sweepInstance(inst string) (int, error)
+	// close removes this process's (empty) instance cgroup.
+	close() error
 }
 
 // newCgroupDriver picks the v1 driver on legacy and hybrid hosts (the controllers are v1 there) and
-// the v2 driver on unified hosts.
-func newCgroupDriver(parent string) (cgroupDriver, error) {
+// the v2 driver on unified hosts, and makes this process's instance cgroup.
+func newCgroupDriver(parent, instanceID string) (cgroupDriver, error) {
 	switch cgroups.Mode() {
 	case cgroups.Legacy, cgroups.Hybrid:
-		return newCgroupV1(parent)
+		return newCgroupV1(parent, instanceID)
 	case cgroups.Unified:
-		return newCgroupV2(parent)
+		return newCgroupV2(parent, instanceID)
 	}
 	return nil, fmt.Errorf("sandbox: no cgroup hierarchy mounted at /sys/fs/cgroup")
 }

@@ -1,95 +1,177 @@
-// The cgroup v1 driver, for legacy and hybrid hosts: memory (with swap), pids, cpu, cpuacct, freezer.
+// The cgroup v1 driver, for legacy and hybrid hosts: memory (with swap), pids, cpu, cpuacct,
+// freezer, each its own hierarchy in which this process may sit at a different path.
 package sandbox
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
-
-	"github.com/containerd/cgroups/v3/cgroup1"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 const cgroupV1Root = "/sys/fs/cgroup"
 
-type cgroupV1 struct {
-	parent string
-	swap   bool // memory.memsw.* exists: swap is accounted and limited with memory
-}
-
-func newCgroupV1(parent string) (*cgroupV1, error) {
-	if _, err := os.Stat(filepath.Join(cgroupV1Root, "memory", "memory.limit_in_bytes")); err != nil {
-		return nil, errors.New("sandbox: cgroup v1 memory controller not mounted")
-	}
-	if _, err := os.Stat(filepath.Join(cgroupV1Root, "pids")); err != nil {
-		return nil, errors.New("sandbox: cgroup v1 pids controller not mounted")
-	}
-	_, err := os.Stat(filepath.Join(cgroupV1Root, "memory", "memory.memsw.limit_in_bytes"))
-	return &cgroupV1{parent: filepath.Join("/", parent), swap: err == nil}, nil
-}
-
 // v1Controllers are the controllers a run's cgroup has, as named under /sys/fs/cgroup.
 func v1Controllers() []string { return []string{"memory", "pids", "cpu", "cpuacct", "freezer"} }
 
-// hierarchy limits the run cgroup to the controllers it needs: fewer mkdirs per run.
-func (d *cgroupV1) hierarchy() ([]cgroup1.Subsystem, error) {
-	return []cgroup1.Subsystem{
-		cgroup1.NewMemory(cgroupV1Root, cgroup1.OptionalSwap()),
-		cgroup1.NewPids(cgroupV1Root),
-		cgroup1.NewCpu(cgroupV1Root),
-		cgroup1.NewCpuacct(cgroupV1Root),
-		cgroup1.NewFreezer(cgroupV1Root),
-	}, nil
+type cgroupV1 struct {
+	// Each map is by controller. Comounted controllers (cpu,cpuacct) share their directories,
+	// which unique lists once.
+	own    map[string]string // this process's cgroup path in the hierarchy
+	mounts map[string]string // the hierarchy's mount, symlinks resolved
+	parent map[string]string // the directory of the run parent
+	inst   map[string]string // this process's instance directory below parent
+	swap   bool              // memory.memsw.* exists: swap is accounted and limited with memory
+}
+
+func newCgroupV1(parent, instanceID string) (*cgroupV1, error) {
+	own, err := ownCgroups()
+	if err != nil {
+		return nil, err
+	}
+	d := &cgroupV1{own: own, inst: map[string]string{}, mounts: map[string]string{}, parent: map[string]string{}}
+	for _, c := range v1Controllers() {
+		m, err := filepath.EvalSymlinks(filepath.Join(cgroupV1Root, c))
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: the cgroup v1 %s controller is not mounted at %s/%s", c, cgroupV1Root, c)
+		}
+		if _, ok := own[c]; !ok {
+			return nil, fmt.Errorf("sandbox: this process is in no cgroup of the v1 %s controller", c)
+		}
+		d.mounts[c] = m
+		d.parent[c] = filepath.Join(m, runParent(own[c], parent))
+		d.inst[c] = filepath.Join(d.parent[c], instanceID)
+	}
+	_, err = os.Stat(filepath.Join(d.mounts["memory"], "memory.memsw.limit_in_bytes"))
+	d.swap = err == nil
+	for _, dir := range d.unique(d.inst) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			_ = d.close()
+			return nil, fmt.Errorf("sandbox: cannot create run cgroups under %s (set CGROUP_PARENT to a cgroup this process may write): %w",
+				filepath.Dir(dir), err)
+		}
+	}
+	return d, nil
+}
+
+// unique lists the distinct directories of a controller -> dir map.
+func (d *cgroupV1) unique(dirs map[string]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range v1Controllers() {
+		if !seen[dirs[c]] {
+			seen[dirs[c]] = true
+			out = append(out, dirs[c])
+		}
+	}
+	return out
+}
+
+// run is the cgroup of run name below the instance dirs of inst (this process's or, for the
+// sweep, a dead one's).
+func (d *cgroupV1) run(inst, name string) *runCgroupV1 {
+	c := &runCgroupV1{dirs: map[string]string{}, own: map[string]string{}, swap: d.swap}
+	for _, ctrl := range v1Controllers() {
+		c.dirs[ctrl] = filepath.Join(d.parent[ctrl], inst, name)
+		c.own[ctrl] = filepath.Join(d.mounts[ctrl], d.own[ctrl])
+	}
+	c.unique = d.unique(c.dirs)
+	return c
 }
 
 func (d *cgroupV1) create(name string, l cgroupLimits) (runCgroup, error) {
-	path := filepath.Join(d.parent, name)
-	mem := &specs.LinuxMemory{Limit: &l.memoryBytes}
-	if d.swap {
-		mem.Swap = &l.memoryBytes // memsw = memory: no swap on top of the limit
-	}
-	res := &specs.LinuxResources{Memory: mem, Pids: &specs.LinuxPids{Limit: &l.pids}}
-	if l.cpus > 0 {
-		period := uint64(100000)
-		quota := int64(l.cpus * float64(period))
-		res.CPU = &specs.LinuxCPU{Quota: &quota, Period: &period}
-	}
-	_, err := cgroup1.New(cgroup1.StaticPath(path), res, cgroup1.WithHierarchy(d.hierarchy))
-	if err != nil {
-		// Remove what was created before the failure.
-		if cg2, lerr := cgroup1.Load(cgroup1.StaticPath(path), cgroup1.WithHierarchy(d.hierarchy)); lerr == nil {
-			_ = cg2.Delete()
+	c := d.run(filepath.Base(d.inst["pids"]), name)
+	for _, dir := range c.unique {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return nil, errors.Join(err, c.remove())
 		}
-		return nil, err
 	}
-	return &runCgroupV1{dir: func(ctrl string) string { return filepath.Join(cgroupV1Root, ctrl, path) }, swap: d.swap}, nil
+	mem := strconv.FormatInt(l.memoryBytes, 10)
+	writes := [][2]string{
+		{c.dirs["memory"] + "/memory.limit_in_bytes", mem},
+		{c.dirs["pids"] + "/pids.max", strconv.FormatInt(l.pids, 10)},
+	}
+	if d.swap { // memsw = memory: no swap on top of the limit
+		writes = append(writes, [2]string{c.dirs["memory"] + "/memory.memsw.limit_in_bytes", mem})
+	}
+	if l.cpus > 0 {
+		writes = append(writes, [2]string{c.dirs["cpu"] + "/cpu.cfs_period_us", "100000"},
+			[2]string{c.dirs["cpu"] + "/cpu.cfs_quota_us", strconv.Itoa(int(l.cpus * 100000))})
+	}
+	for _, w := range writes {
+		if err := writeFile(w[0], []byte(w[1])); err != nil {
+			return nil, errors.Join(fmt.Errorf("%s: %w", filepath.Base(w[0]), err), c.remove())
+		}
+	}
+	return c, nil
 }
 
-func (d *cgroupV1) sweep() (int, error) {
-	// A run's cgroup exists in every controller; the pids view lists them all, and remove
-	// takes each name out of every controller.
-	return sweepCgroups(filepath.Join(cgroupV1Root, "pids", d.parent), func(name string) runCgroup {
-		path := filepath.Join(d.parent, name)
-		return &runCgroupV1{dir: func(ctrl string) string { return filepath.Join(cgroupV1Root, ctrl, path) }, swap: d.swap}
+// ociPath is the cgroupsPath of run name for runsc: relative to runsc's own cgroup in each
+// controller (which is this process's) when the parent is, so that each controller gets its
+// own path; a single absolute path would be right in one controller only.
+func (d *cgroupV1) ociPath(parent, name string) string {
+	return filepath.Join(parent, filepath.Base(d.inst["pids"]), name)
+}
+
+func (d *cgroupV1) sweepInstance(inst string) (int, error) {
+	return sweepRuns(filepath.Join(d.parent["pids"], inst), func(name string) runCgroup { return d.run(inst, name) },
+		func() error { return d.removeInstance(inst) })
+}
+
+func (d *cgroupV1) removeInstance(inst string) error {
+	dirs := map[string]string{}
+	for _, c := range v1Controllers() {
+		dirs[c] = filepath.Join(d.parent[c], inst)
+	}
+	var errs []error
+	for _, dir := range d.unique(dirs) {
+		if err := rmdirCgroup(dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (d *cgroupV1) close() error { return d.removeInstance(filepath.Base(d.inst["pids"])) }
+
+type runCgroupV1 struct {
+	dirs   map[string]string // controller -> the run's directory
+	unique []string          // the distinct directories of dirs
+	own    map[string]string // controller -> this process's cgroup directory
+	swap   bool
+}
+
+// start starts cmd inside the run's cgroup, so that it is born there and a cgroup namespace it
+// makes is rooted there. v1 lets one thread move alone: a locked thread of ours joins, forks
+// cmd and returns to this process's cgroups.
+func (c *runCgroupV1) start(cmd *exec.Cmd) error {
+	return onLockedThread(func(tid int) (bool, error) {
+		b := []byte(strconv.Itoa(tid))
+		var err error
+		for _, dir := range c.unique {
+			if err = writeFile(filepath.Join(dir, "tasks"), b); err != nil {
+				err = fmt.Errorf("join cgroup: %w", err)
+				break
+			}
+		}
+		if err == nil {
+			err = cmd.Start()
+		}
+		back := true
+		for _, ctrl := range v1Controllers() {
+			if writeFile(filepath.Join(c.own[ctrl], "tasks"), b) != nil {
+				back = false
+			}
+		}
+		return back, err
 	})
 }
 
-type runCgroupV1 struct {
-	dir  func(ctrl string) string
-	swap bool
-}
-
-func (c *runCgroupV1) procFiles() []string {
-	var files []string
-	for _, ctrl := range v1Controllers() {
-		files = append(files, filepath.Join(c.dir(ctrl), "cgroup.procs"))
-	}
-	return files
-}
-
 func (c *runCgroupV1) list() ([]int, error) {
-	return readPids(filepath.Join(c.dir("pids"), "cgroup.procs"))
+	return readPids(filepath.Join(c.dirs["pids"], "cgroup.procs"))
 }
 
 func (c *runCgroupV1) empty() bool {
@@ -98,7 +180,7 @@ func (c *runCgroupV1) empty() bool {
 }
 
 func (c *runCgroupV1) kill() error {
-	state := filepath.Join(c.dir("freezer"), "freezer.state")
+	state := filepath.Join(c.dirs["freezer"], "freezer.state")
 	freeze := func() error {
 		if err := os.WriteFile(state, []byte("FROZEN"), 0); err != nil {
 			return err
@@ -117,7 +199,7 @@ func (c *runCgroupV1) kill() error {
 
 func (c *runCgroupV1) usage() (cgroupUsage, error) {
 	var u cgroupUsage
-	ns, err := readInt(filepath.Join(c.dir("cpuacct"), "cpuacct.usage"))
+	ns, err := readInt(filepath.Join(c.dirs["cpuacct"], "cpuacct.usage"))
 	if err != nil {
 		return u, err
 	}
@@ -126,23 +208,22 @@ func (c *runCgroupV1) usage() (cgroupUsage, error) {
 	if c.swap {
 		peak = "memory.memsw.max_usage_in_bytes"
 	}
-	if u.peakBytes, err = readInt(filepath.Join(c.dir("memory"), peak)); err != nil {
+	if u.peakBytes, err = readInt(filepath.Join(c.dirs["memory"], peak)); err != nil {
 		return u, err
 	}
-	if u.oomKills, err = readKey(filepath.Join(c.dir("memory"), "memory.oom_control"), "oom_kill"); err != nil {
+	if u.oomKills, err = readKey(filepath.Join(c.dirs["memory"], "memory.oom_control"), "oom_kill"); err != nil {
 		return u, err
 	}
 	// pids.events is missing on old kernels: then process_limit is never reported.
-	u.pidsMax, _ = readKey(filepath.Join(c.dir("pids"), "pids.events"), "max")
+	u.pidsMax, _ = readKey(filepath.Join(c.dirs["pids"], "pids.events"), "max")
 	return u, nil
 }
 
-// remove removes the run's directory in every controller. The library's Delete walks each
-// directory's files first, which costs a millisecond per run; the kill has already emptied it.
+// remove removes the run's directory in every controller; the kill has already emptied it.
 func (c *runCgroupV1) remove() error {
 	var errs []error
-	for _, ctrl := range v1Controllers() {
-		if err := rmdirCgroup(c.dir(ctrl)); err != nil {
+	for _, dir := range c.unique {
+		if err := rmdirCgroup(dir); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -2,47 +2,158 @@
 package sandbox
 
 import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
-	"github.com/containerd/cgroups/v3/cgroup2"
+	"golang.org/x/sys/unix"
 )
 
 const cgroupV2Root = "/sys/fs/cgroup"
 
-type cgroupV2 struct{ parent string }
+// v2Controllers are the controllers every run cgroup needs.
+func v2Controllers() []string { return []string{"memory", "pids", "cpu"} }
 
-func newCgroupV2(parent string) (*cgroupV2, error) {
-	return &cgroupV2{parent: filepath.Join("/", parent)}, nil
+type cgroupV2 struct {
+	parent string // directory of the run parent
+	inst   string // this process's instance directory below parent
+}
+
+// newCgroupV2 makes the instance cgroup below the run parent. With a parent relative to this
+// process's cgroup, v2's no-internal-processes rule applies: a cgroup that hands controllers to
+// its children holds no process itself, so this process first moves into the leaf
+// <own>/service (a cgroup of that name is taken for that leaf). The root cgroup is exempt and
+// stays as it is.
+func newCgroupV2(parent, instanceID string) (*cgroupV2, error) {
+	own, err := ownCgroups()
+	if err != nil {
+		return nil, err
+	}
+	base := own[""]
+	if filepath.Base(base) == "service" {
+		base = filepath.Dir(base) // moved into our leaf by an earlier Sandbox of this process
+	}
+	ownDir := filepath.Join(cgroupV2Root, base)
+	d := &cgroupV2{parent: filepath.Join(cgroupV2Root, runParent(base, parent))}
+	d.inst = filepath.Join(d.parent, instanceID)
+	// Every directory from the first that delegates controllers down to the instance.
+	var chain []string
+	if filepath.IsAbs(parent) {
+		chain = []string{d.parent, d.inst}
+	} else {
+		if base != "/" {
+			if err := enterLeaf(ownDir); err != nil {
+				return nil, err
+			}
+		}
+		chain = []string{ownDir, d.parent, d.inst}
+	}
+	for _, dir := range chain {
+		if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+			_ = d.close()
+			return nil, fmt.Errorf("sandbox: cannot create run cgroups under %s (set CGROUP_PARENT to a cgroup this process may write): %w",
+				filepath.Dir(dir), err)
+		}
+		if err := delegate(dir); err != nil {
+			_ = d.close()
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// enterLeaf moves this process (every thread) into <dir>/service.
+func enterLeaf(dir string) error {
+	leaf := filepath.Join(dir, "service")
+	if err := os.Mkdir(leaf, 0o755); err != nil && !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("sandbox: cannot create the service's leaf cgroup %s: %w", leaf, err)
+	}
+	if err := writeFile(filepath.Join(leaf, "cgroup.procs"), []byte(strconv.Itoa(os.Getpid()))); err != nil {
+		return fmt.Errorf("sandbox: cannot move the service into its leaf cgroup %s: %w", leaf, err)
+	}
+	return nil
+}
+
+// delegate enables the run controllers for dir's children, after checking dir has them.
+func delegate(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, "cgroup.controllers"))
+	if err != nil {
+		return fmt.Errorf("sandbox: cgroup %s: %w", dir, err)
+	}
+	have := strings.Fields(string(b))
+	var missing, enable []string
+	for _, c := range v2Controllers() {
+		if !slices.Contains(have, c) {
+			missing = append(missing, c)
+		}
+		enable = append(enable, "+"+c)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("sandbox: cgroup %s lacks the %s controller(s): delegate them to livecode's cgroup (systemd Delegate=yes)",
+			dir, strings.Join(missing, ", "))
+	}
+	if err := writeFile(filepath.Join(dir, "cgroup.subtree_control"), []byte(strings.Join(enable, " "))); err != nil {
+		return fmt.Errorf("sandbox: cannot enable %s for the children of cgroup %s (does another process share it?): %w",
+			strings.Join(v2Controllers(), ", "), dir, err)
+	}
+	return nil
 }
 
 func (d *cgroupV2) create(name string, l cgroupLimits) (runCgroup, error) {
-	group := filepath.Join(d.parent, name)
-	zero := int64(0)
-	res := &cgroup2.Resources{
-		Memory: &cgroup2.Memory{Max: &l.memoryBytes, Swap: &zero},
-		Pids:   &cgroup2.Pids{Max: l.pids},
-	}
-	if l.cpus > 0 {
-		period := uint64(100000)
-		quota := int64(l.cpus * float64(period))
-		res.CPU = &cgroup2.CPU{Max: cgroup2.NewCPUMax(&quota, &period)}
-	}
-	if _, err := cgroup2.NewManager(cgroupV2Root, group, res); err != nil {
+	c := &runCgroupV2{dir: filepath.Join(d.inst, name)}
+	if err := os.Mkdir(c.dir, 0o755); err != nil {
 		return nil, err
 	}
-	return &runCgroupV2{dir: filepath.Join(cgroupV2Root, group)}, nil
+	writes := [][2]string{
+		{"memory.max", strconv.FormatInt(l.memoryBytes, 10)},
+		{"memory.swap.max", "0"},
+		{"pids.max", strconv.FormatInt(l.pids, 10)},
+	}
+	if l.cpus > 0 {
+		writes = append(writes, [2]string{"cpu.max", strconv.Itoa(int(l.cpus*100000)) + " 100000"})
+	}
+	for _, w := range writes {
+		err := writeFile(filepath.Join(c.dir, w[0]), []byte(w[1]))
+		if err != nil && !(w[0] == "memory.swap.max" && errors.Is(err, os.ErrNotExist)) { // no swap accounting: no swap
+			return nil, errors.Join(fmt.Errorf("%s: %w", w[0], err), c.remove())
+		}
+	}
+	return c, nil
 }
 
-func (d *cgroupV2) sweep() (int, error) {
-	return sweepCgroups(filepath.Join(cgroupV2Root, d.parent), func(name string) runCgroup {
-		return &runCgroupV2{dir: filepath.Join(cgroupV2Root, d.parent, name)}
-	})
+// ociPath is the cgroupsPath of run name for runsc: absolute, as this process may have moved
+// into its leaf and runsc, its child, with it.
+func (d *cgroupV2) ociPath(_, name string) string {
+	return strings.TrimPrefix(filepath.Join(d.inst, name), cgroupV2Root)
 }
+
+func (d *cgroupV2) sweepInstance(inst string) (int, error) {
+	dir := filepath.Join(d.parent, inst)
+	return sweepRuns(dir, func(name string) runCgroup { return &runCgroupV2{dir: filepath.Join(dir, name)} },
+		func() error { return rmdirCgroup(dir) })
+}
+
+func (d *cgroupV2) close() error { return rmdirCgroup(d.inst) }
 
 type runCgroupV2 struct{ dir string }
 
-func (c *runCgroupV2) procFiles() []string { return []string{filepath.Join(c.dir, "cgroup.procs")} }
+// start starts cmd born inside the run's cgroup (clone3 with CLONE_INTO_CGROUP), so that a
+// cgroup namespace it makes is rooted there.
+func (c *runCgroupV2) start(cmd *exec.Cmd) error {
+	fd, err := unix.Open(c.dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open cgroup: %w", err)
+	}
+	defer unix.Close(fd)
+	cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, fd
+	return cmd.Start()
+}
 
 func (c *runCgroupV2) list() ([]int, error) { return readPids(filepath.Join(c.dir, "cgroup.procs")) }
 

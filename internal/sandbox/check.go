@@ -28,7 +28,7 @@ type Finding struct {
 // proves bubblewrap, user namespaces, the cgroups and seccomp together. It changes nothing on
 // the host beyond that run's own, removed, cgroup and work dir (favordynmods is left alone).
 func Check(ctx context.Context, cfg Config) []Finding {
-	cfg.KeepCgroupMount = true
+	cfg.FavorDynMods = false
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return []Finding{{Name: "configuration", Fatal: true, Detail: err.Error(), Hint: "fix the sandbox settings"}}

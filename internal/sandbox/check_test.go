@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 )
 
@@ -17,7 +18,7 @@ func TestCheck(t *testing.T) {
 	t.Parallel()
 	const uidBase, slots = 73100, 2
 	cfg := sandbox.Config{UIDBase: uidBase, Slots: slots, CgroupParent: "livecode-test-check", WorkRoot: t.TempDir()}
-	t.Cleanup(func() { removeCgroupParent(cfg.CgroupParent) })
+	t.Cleanup(func() { proctest.RemoveCgroups(cfg.CgroupParent) })
 	// Its own uids: the failing trial run leaves bubblewrap processes that this host's init reaps late.
 	unreachable := cfg
 	unreachable.UIDBase = uidBase + 10

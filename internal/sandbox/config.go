@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
+	"strings"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
@@ -14,17 +14,22 @@ import (
 
 // Config configures a Sandbox. The zero value of every field means its default.
 type Config struct {
-	Level        string // "bwrap" (default) or "gvisor"
-	BwrapPath    string // default /usr/bin/bwrap
-	RunscPath    string // default /usr/bin/runsc
-	UIDBase      int    // runs use uid and gid UIDBase+slot; default 60000
-	Slots        int    // concurrent runs; Run waits for a free slot; default 16
-	WorkRoot     string // host dir holding the per-run tmpfs mounts; default $TMPDIR/livecode-sandbox
-	CgroupParent string // cgroup under which run cgroups are made; default "livecode"
+	Level     string // "bwrap" (default) or "gvisor"
+	BwrapPath string // default /usr/bin/bwrap
+	RunscPath string // default /usr/bin/runsc
+	UIDBase   int    // runs use uid and gid UIDBase+slot; default 60000
+	Slots     int    // concurrent runs; Run waits for a free slot; default 16
+	// WorkRoot is the host dir holding each process's instance dir, which holds its runs'
+	// tmpfs mounts; its parents must be searchable by the sandbox uids. Required.
+	WorkRoot string
+	// CgroupParent is the cgroup under which each process makes its instance cgroup, which
+	// holds its run cgroups: relative to this process's own cgroup (in each v1 controller)
+	// unless it starts with "/". Required.
+	CgroupParent string
 	Logger       *slog.Logger
-	// KeepCgroupMount leaves the host's cgroup2 mount flags alone; by default New sets
-	// favordynmods on it, which makes joining a cgroup ~100x faster (see favorDynMods).
-	KeepCgroupMount bool
+	// FavorDynMods sets favordynmods on the host's cgroup2 mount, which makes joining a cgroup
+	// much faster for every process of the host (see favorDynMods). Off, the host is left alone.
+	FavorDynMods bool
 
 	CPUs          float64 // CPU bandwidth of one run, in cores; default 1
 	TmpfsBytes    int64   // size of the writable work dir and /tmp together; default 64 MiB
@@ -60,12 +65,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	def(&c.UIDBase, 60000)
 	def(&c.Slots, 16)
-	if c.WorkRoot == "" {
-		c.WorkRoot = filepath.Join(os.TempDir(), "livecode-sandbox")
-	}
-	if c.CgroupParent == "" {
-		c.CgroupParent = "livecode"
-	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -100,6 +99,10 @@ func (c Config) validate() error {
 		return errors.New("sandbox: UIDBase must be at least 1000")
 	case c.Slots < 1:
 		return errors.New("sandbox: Slots must be at least 1")
+	case !filepath.IsAbs(c.WorkRoot):
+		return fmt.Errorf("sandbox: the work root must be an absolute path, not %q", c.WorkRoot)
+	case c.CgroupParent == "" || strings.Contains(c.CgroupParent, ".."):
+		return fmt.Errorf("sandbox: the cgroup parent must be a path without .., not %q", c.CgroupParent)
 	}
 	return nil
 }

@@ -171,7 +171,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(s.ociSpec(j, rootfs, filepath.Join("/", s.cfg.CgroupParent, j.name), j.langMounts, limits.pids))
+	b, err := json.Marshal(s.ociSpec(j, rootfs, s.cgroups.ociPath(s.cfg.CgroupParent, j.name), j.langMounts, limits.pids))
 	if err == nil {
 		err = os.WriteFile(filepath.Join(j.dir, "config.json"), b, 0o600)
 	}
@@ -184,7 +184,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	cmd.ExtraFiles = []*os.File{logW}
 	err = s.fault("runsc start")
 	if err == nil {
-		err = cmd.Start()
+		err = s.kids.start(cmd, cmd.Start)
 	}
 	if err != nil {
 		_ = cg.remove()

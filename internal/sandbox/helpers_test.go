@@ -13,6 +13,7 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/language"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 	"livecode/internal/testsvc"
 )
@@ -51,7 +52,11 @@ func setup(t testing.TB, cfg sandbox.Config) bundle {
 	if err != nil {
 		t.Fatalf("sandbox.New: %v", err)
 	}
-	t.Cleanup(sb.Wait) // before the work root (a t.TempDir made earlier) is removed
+	t.Cleanup(func() { // before the work root (a t.TempDir made earlier) is removed
+		if err := sb.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
 	langs, err := language.Load("")
 	if err != nil {
 		t.Fatalf("language.Load: %v", err)
@@ -85,11 +90,45 @@ func (b bundle) run(t testing.TB, lang, code, stdin string, limits execution.Lim
 func ownHost(t *testing.T, name string) (parent, work string) {
 	t.Helper()
 	parent = "livecode-test-" + name + "-" + strconv.Itoa(os.Getpid())
-	t.Cleanup(func() { removeCgroupParent(parent) })
+	t.Cleanup(func() { proctest.RemoveCgroups(parent) })
 	work = t.TempDir()
 	// The sandbox uids must traverse every ancestor of the work root.
 	if err := os.Chmod(filepath.Dir(work), 0o711); err != nil {
 		t.Fatal(err)
 	}
 	return parent, work
+}
+
+// runCgroups lists the run cgroups left below parent, in every instance.
+func runCgroups(parent string) []string {
+	var left []string
+	for _, dir := range proctest.CgroupDirs(parent) {
+		m, _ := filepath.Glob(filepath.Join(dir, "*", "*", "cgroup.procs"))
+		for _, f := range m {
+			left = append(left, filepath.Dir(f))
+		}
+	}
+	return left
+}
+
+// workLeft lists what is left under a work root besides the gVisor level's shared dirs and the
+// instance dirs' lock files and /dev.
+func workLeft(work string) []string {
+	var left []string
+	entries, _ := os.ReadDir(work)
+	for _, e := range entries {
+		if e.Name() == "runsc-rootfs" || e.Name() == "runsc-state" {
+			continue
+		}
+		inner, err := os.ReadDir(filepath.Join(work, e.Name()))
+		if err != nil {
+			left = append(left, e.Name())
+		}
+		for _, f := range inner {
+			if f.Name() != "lock" && f.Name() != "dev" {
+				left = append(left, filepath.Join(e.Name(), f.Name()))
+			}
+		}
+	}
+	return left
 }

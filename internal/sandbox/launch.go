@@ -9,8 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
-	"strconv"
 	"syscall"
 	"time"
 
@@ -39,9 +37,10 @@ type running struct {
 	ran func() bool
 }
 
-// startBwrap starts cmd as bubblewrap running j, holds it while the cgroup is made (the two
-// overlap) and its processes confined, then releases it. On failure nothing of it is left:
-// bubblewrap is dead and waited for, the cgroup removed; files closes the descriptors.
+// startBwrap starts cmd as bubblewrap running j, born in the run's cgroup (so its sandbox's
+// cgroup namespace is rooted there), holds it while its child's rlimits are set, then releases
+// it. On failure nothing of it is left: bubblewrap is dead and waited for, the cgroup removed;
+// files closes the descriptors.
 func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*running, error) {
 	seccompR, seccompW, err := files.pipe("seccomp")
 	if err != nil {
@@ -78,24 +77,23 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err := s.fault("bwrap start"); err != nil {
 		return nil, fmt.Errorf("sandbox: start bubblewrap: %w", err)
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, startError("bubblewrap", err)
+	cg, err := s.createCgroup(j.name, limits)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.kids.start(cmd, func() error { return cg.start(cmd) }); err != nil {
+		return nil, errors.Join(startError("bubblewrap", err), cg.remove())
 	}
 	files.closeChildEnds(cmd)
 	// files closes status and release last, after any abort.
 	l := &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}
-	cg, err := s.createCgroup(j.name, limits)
-	if err != nil {
-		l.abort()
-		return nil, err
-	}
-	var pids []int
+	var pid int
 	err = s.fault("hold")
 	if err == nil {
-		pids, err = l.hold()
+		pid, err = l.hold()
 	}
 	if err == nil {
-		err = errors.Join(s.fault("confine"), confine(pids, cg.procFiles(), j.uid, s.rlimits(j.limits)))
+		err = errors.Join(s.fault("confine"), setRlimits(j.uid, pid, s.rlimits(j.limits)))
 	}
 	if err == nil {
 		err = errors.Join(s.fault("release"), l.start())
@@ -149,18 +147,18 @@ type launch struct {
 // hold reads the pid of bubblewrap's sandbox child. The child has dropped its privileges and
 // waits on --block-fd: nothing of the program has run yet. It returns an error when bubblewrap
 // exits before, which it does after writing the reason on stderr.
-func (l *launch) hold() ([]int, error) {
+func (l *launch) hold() (int, error) {
 	var st bwrapStatus
 	_ = l.statusR.SetReadDeadline(time.Now().Add(holdTimeout))
 	if err := l.status.Decode(&st); err != nil || st.ChildPid <= 0 {
-		return nil, errors.New("bubblewrap exited during setup")
+		return 0, errors.New("bubblewrap exited during setup")
 	}
 	// The child is held, so the pid is still its own.
 	var err error
 	if l.pidfd, err = unix.PidfdOpen(st.ChildPid, 0); err != nil {
-		return nil, fmt.Errorf("pidfd_open: %w", err)
+		return 0, fmt.Errorf("pidfd_open: %w", err)
 	}
-	return []int{l.cmd.Process.Pid, st.ChildPid}, nil
+	return st.ChildPid, nil
 }
 
 // ran reports whether bubblewrap saw the program's end, which it reports only for a program
@@ -202,20 +200,6 @@ func (l *launch) close() {
 	}
 }
 
-// confine moves bubblewrap's processes into the cgroup and sets the rlimits of its child;
-// every process the program starts inherits both.
-func confine(pids []int, procFiles []string, uid int, rlimits []rlimit) error {
-	for _, pid := range pids {
-		b := []byte(strconv.Itoa(pid))
-		for _, f := range procFiles {
-			if err := writeFile(f, b); err != nil {
-				return fmt.Errorf("join cgroup: %w", err)
-			}
-		}
-	}
-	return setRlimits(uid, pids[len(pids)-1], rlimits)
-}
-
 // setRlimits sets the rlimits of pid, a process of uid (and gid uid). Hosts often deny root
 // CAP_SYS_RESOURCE (VMs, containers), without which prlimit only reaches processes whose ids
 // match the caller's real ids: one locked thread of ours takes uid and gid as its real ids for
@@ -224,16 +208,7 @@ func confine(pids []int, procFiles []string, uid int, rlimits []rlimit) error {
 // bubblewrap (no program code has run: it waits on --block-fd), since a slot's uid serves one
 // run at a time and the previous run's processes are dead.
 func setRlimits(uid, pid int, rlimits []rlimit) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		ok, err := prlimitAs(uid, pid, rlimits)
-		if ok {
-			runtime.UnlockOSThread()
-		} // else the thread, its credentials unknown, ends with this goroutine
-		errc <- err
-	}()
-	return <-errc
+	return onLockedThread(func(int) (bool, error) { return prlimitAs(uid, pid, rlimits) })
 }
 
 // prlimitAs runs on a locked thread. Credentials are per thread in Linux: the raw syscalls

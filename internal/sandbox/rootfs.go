@@ -14,8 +14,9 @@ import (
 )
 
 // bwrapStatic is the part of every run's bubblewrap command line that never changes: the
-// host's toolchain paths outside /etc (those are bound into the run's etc tree) and /dev.
-func bwrapStatic(cfg Config) []string {
+// host's toolchain paths outside /etc (those are bound into the run's etc tree) and /dev, made
+// in dev, a directory of this process's instance.
+func bwrapStatic(cfg Config, dev string) []string {
 	var paths []string
 	for _, p := range hostPaths() {
 		if !underEtc(p) {
@@ -23,8 +24,7 @@ func bwrapStatic(cfg Config) []string {
 		}
 	}
 	args := mountArgs(paths)
-	dev := cfg.WorkRoot + "-dev"
-	if err := makeDevDir(dev); err != nil {
+	if err := makeDevTmpfs(dev); err != nil {
 		// bubblewrap's own /dev costs a tmpfs, six binds, a devpts and a second user
 		// namespace per run (about 0.8 ms), and leaves a writable /dev and /dev/shm.
 		cfg.Logger.Warn("sandbox: static /dev unusable, bubblewrap builds one per run", "dir", dev, "err", err)
@@ -52,6 +52,22 @@ func devLinks() [][2]string {
 		{"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
 		{"stderr", "/proc/self/fd/2"}, {"shm", "/tmp"},
 	}
+}
+
+// makeDevTmpfs mounts a small tmpfs of its own on dir and makes the sandbox's /dev in it, then
+// makes it read-only. Its own file system shows in a sandbox's mountinfo as "/", where a
+// directory of the host's would show its host path.
+func makeDevTmpfs(dir string) error {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	if err := unix.Mount("livecode-dev", dir, "tmpfs", unix.MS_NOSUID, "size=64k,nr_inodes=64,mode=0755"); err != nil {
+		return err
+	}
+	if err := makeDevDir(dir); err != nil {
+		return err
+	}
+	return unix.Mount("", dir, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID, "")
 }
 
 // makeDevDir creates (or checks, when an earlier process made it) dir: root-owned, read-only

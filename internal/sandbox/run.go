@@ -5,11 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
@@ -19,19 +17,20 @@ import (
 // It is safe for concurrent use by up to Config.Slots runs; more wait for a slot.
 type Sandbox struct {
 	cfg     Config
+	inst    *instance
 	cgroups cgroupDriver
 	seccomp []byte   // assembled once: the filter is the same for every run
 	mounts  []string // bubblewrap arguments of the host's toolchain paths
 	slots   chan int
-	seq     atomic.Uint64
 	pending pending
+	kids    children
 	faults  func(point string) error // set by tests only: see fault
 }
 
-// New checks the host, removes what runs of a crashed earlier process left behind and prepares
-// a Sandbox. It returns an error when the level is unknown, bubblewrap (level bwrap) or runsc
-// (level gvisor) is missing, the cgroup controllers are not usable or the work root cannot be
-// created.
+// New checks the host, removes what runs of processes that are gone left behind and prepares
+// a Sandbox. It returns an error when the configuration is invalid, bubblewrap (level bwrap) or
+// runsc (level gvisor) is missing, the cgroup controllers are not usable below the cgroup
+// parent or the work root cannot be created.
 func New(cfg Config) (*Sandbox, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -43,25 +42,17 @@ func New(cfg Config) (*Sandbox, error) {
 	if os.Geteuid() != 0 {
 		return nil, errors.New("sandbox: must run as root to create cgroups and switch uids")
 	}
-	if !cfg.KeepCgroupMount {
+	if cfg.FavorDynMods {
 		if ok, err := favorDynMods(); !ok {
 			cfg.Logger.Warn("sandbox: cgroup2 favordynmods not set: every run pays a slow cgroup join", "err", err)
 		}
-	}
-	driver, err := newCgroupDriver(cfg.CgroupParent)
-	if err != nil {
-		return nil, err
 	}
 	prog, err := seccompProgram()
 	if err != nil {
 		return nil, err
 	}
-	// The sandbox uids must traverse the work root to reach their own mounts, nothing more.
-	if err := os.MkdirAll(cfg.WorkRoot, 0o711); err != nil {
-		return nil, fmt.Errorf("sandbox: work root: %w", err)
-	}
-	if err := os.Chmod(cfg.WorkRoot, 0o711); err != nil {
-		return nil, fmt.Errorf("sandbox: work root: %w", err)
+	if err := makeWorkRoot(cfg.WorkRoot); err != nil {
+		return nil, err
 	}
 	// A cached build joins a run as an overlay, whose options give these characters a meaning.
 	if cfg.Cache != nil && strings.ContainsAny(cfg.Cache.Dir()+cfg.WorkRoot, ",:\\") {
@@ -84,12 +75,39 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := closeOnExec(); err != nil {
 		return nil, err
 	}
-	sweepLeftovers(cfg, driver)
-	s := &Sandbox{cfg: cfg, cgroups: driver, seccomp: prog, mounts: bwrapStatic(cfg), slots: make(chan int, cfg.Slots)}
+	if err := becomeSubreaper(); err != nil {
+		return nil, fmt.Errorf("sandbox: become a child subreaper: %w", err)
+	}
+	inst, err := newInstance(cfg.WorkRoot)
+	if err != nil {
+		return nil, err
+	}
+	driver, err := newCgroupDriver(cfg.CgroupParent, inst.id)
+	if err != nil {
+		_, _ = removeInstanceDir(inst.dir)
+		inst.lock.Close()
+		return nil, err
+	}
+	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
+	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
+	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
+		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
 	return s, nil
+}
+
+// Close waits for the teardown of every finished run (see Wait), then removes this process's
+// instance cgroup and work dir. Runs must not be in progress or started afterwards. It returns
+// an error when something is left behind, which the next start's sweep removes.
+func (s *Sandbox) Close() error {
+	s.Wait()
+	err := s.cgroups.close()
+	if _, rerr := removeInstanceDir(s.inst.dir); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("sandbox: remove instance dir: %w", rerr))
+	}
+	return errors.Join(err, s.inst.lock.Close())
 }
 
 // Run runs spec's program and reports what it did. What the program does (exit status, signal,
@@ -116,8 +134,8 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
 	uid := s.cfg.UIDBase + slot
-	// Unique across processes and Sandboxes sharing the host's work root and cgroup parent.
-	name := fmt.Sprintf("%d-%d-%d-%x", os.Getpid(), uid, s.seq.Add(1), rand.Uint32())
+	// Opaque: it names the run's cgroup and work dir, which the program may learn.
+	name := opaqueID()
 	wd, err := s.newWorkDir(name, uid)
 	if err != nil {
 		s.slots <- slot
@@ -135,7 +153,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 
 	var res execution.Result
 	if lang.Compiles() {
-		job.name = name + "-c"
+		job.name = opaqueID()
 		c, err := s.compile(ctx, job, lang, files)
 		td.add(func() error { // the entry stays pinned while it is mounted
 			if c.release != nil {
@@ -179,7 +197,7 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 	if err := s.fault("work dir"); err != nil {
 		return nil, fmt.Errorf("sandbox: work dir: %w", err)
 	}
-	return newWorkDir(s.cfg.WorkRoot+"/"+name, uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
+	return newWorkDir(filepath.Join(s.inst.dir, name), uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 }
 
 // useArtifacts makes a cache entry's files part of job's work dir: under bubblewrap, an overlay

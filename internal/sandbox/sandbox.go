@@ -2,10 +2,12 @@
 // limits: under bubblewrap by default, or under gVisor's runsc (level "gvisor").
 //
 // A run: a fresh tmpfs work dir on the host holds the program's files; bubblewrap starts as the
-// slot's uid and is held (--block-fd) while the host makes the run's cgroup, moves bubblewrap's
-// processes into it and sets the rlimits of its child; released, the child applies the seccomp
-// filter and execs the program. When the run ends, everything left in the cgroup is killed, the
-// cgroup removed and the tmpfs detached. New sweeps what a crashed earlier process left behind.
+// slot's uid, born inside the run's fresh cgroup (its cgroup namespace rooted there), and is held
+// (--block-fd) while the host sets the rlimits of its child; released, the child applies the
+// seccomp filter and execs the program. When the run ends, everything left in the cgroup is
+// killed, the cgroup removed, the tmpfs detached and the run's orphans reaped. Runs and their
+// cgroups are named at random below a level of this process's own (its instance), so New can
+// sweep what processes that are gone left behind without touching a live one's.
 package sandbox
 
 import (

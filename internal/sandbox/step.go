@@ -78,6 +78,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		begin = s.startRunsc
 	}
 	r, err := begin(cmd, j, &files, limits)
+	defer s.kids.forget(cmd) // waited for by then, by step or by the failed start
 	if err != nil {
 		return out, withStderr(err, cmd, &files, stderrR)
 	}
@@ -101,6 +102,8 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 		remove := func() error {
 			defer r.done()
+			// Every process of the run is dead: the orphans it made are zombies of ours by now.
+			defer s.kids.reapOrphans()
 			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"livecode/internal/execution"
+	"livecode/internal/proctest"
 	"livecode/internal/sandbox"
 	"livecode/internal/testsvc"
 )
@@ -30,22 +31,23 @@ func TestNothingSurvives(t *testing.T) {
 		{"plants a symlink", "bash", "ln -s /etc /work/etc-link; ln -s / /tmp/root; mkfifo /work/fifo; echo started"},
 	}
 	for _, tt := range tests {
-		res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: 30000, MaxProcesses: 32})
+		res := b.run(t, tt.lang, tt.code, "", execution.Limits{TimeLimitMS: testsvc.ScaleMS(30000), MaxProcesses: 32})
 		if res.Status == execution.StatusTimeout {
 			t.Errorf("%s: timed out", tt.name)
 		}
-		if pids := sandboxProcesses(t, uidBase, slots); len(pids) > 0 {
+		if pids := sandboxProcesses(t, uidBase, slots, false); len(pids) > 0 {
 			t.Errorf("%s: processes survive the run: %v", tt.name, pids)
 		}
 		b.sb.Wait() // the cgroups and the work dir go just after the result
-		for _, ctrl := range []string{"memory", "pids", "cpu", "cpuacct", "freezer"} {
-			entries, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", ctrl, parent, "*", "cgroup.procs"))
-			if len(entries) > 0 {
-				t.Errorf("%s: run cgroups left: %v", tt.name, entries)
-			}
+		// The service is a subreaper and reaps the run's orphans: not even a zombie is left.
+		if pids := sandboxProcesses(t, uidBase, slots, true); len(pids) > 0 {
+			t.Errorf("%s: processes or zombies left after the teardown: %v", tt.name, pids)
 		}
-		if entries, _ := os.ReadDir(work); len(entries) > 0 {
-			t.Errorf("%s: work dirs left: %v", tt.name, entries)
+		if left := runCgroups(parent); len(left) > 0 {
+			t.Errorf("%s: run cgroups left: %v", tt.name, left)
+		}
+		if left := workLeft(work); len(left) > 0 {
+			t.Errorf("%s: work dirs left: %v", tt.name, left)
 		}
 	}
 	// The host files the planted links pointed at are untouched.
@@ -54,10 +56,11 @@ func TestNothingSurvives(t *testing.T) {
 	}
 }
 
-// sandboxProcesses lists host pids whose real uid is one of the sandbox's.
-func sandboxProcesses(t *testing.T, base, slots int) []int {
+// sandboxProcesses lists host pids whose real uid is one of the sandbox's, zombies included
+// when zombies is set.
+func sandboxProcesses(t *testing.T, base, slots int, zombies bool) []int {
 	t.Helper()
-	pids, err := testsvc.UIDProcesses(base, slots)
+	pids, err := proctest.ByUID(base, base+slots, zombies)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
-// The start-up sweep: what runs of a crashed earlier process left behind (tmpfs mounts under the
-// work root, run cgroups) is removed when a Sandbox is made.
+// The start-up sweep: what the runs of a process that is gone left behind (tmpfs mounts under its
+// instance dir, run cgroups) is removed when a Sandbox is made. A process is gone when the lock
+// in its instance dir can be taken; nothing outside the work root and the run parent is touched.
 package sandbox
 
 import (
@@ -7,63 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
-// creatorPid is the pid a run's work dir or cgroup name starts with ("<pid>-<uid>-<seq>-<rand>"),
-// or 0 when the name is not one of ours.
-func creatorPid(name string) int {
-	head, _, ok := strings.Cut(name, "-")
-	if !ok {
-		return 0
-	}
-	pid, err := strconv.Atoi(head)
-	if err != nil || pid <= 0 {
-		return 0
-	}
-	return pid
-}
-
-// stale reports whether name belongs to a run of a process that is gone. Another live process
-// may share the work root and cgroup parent: its runs are left alone. A reused pid only delays
-// the sweep of a leftover until a later start.
-func stale(name string) bool {
-	pid := creatorPid(name)
-	if pid == 0 || pid == os.Getpid() {
-		return false
-	}
-	return errors.Is(unix.Kill(pid, 0), unix.ESRCH)
-}
-
-// sweepWorkRoot detaches the tmpfs of every stale run under root and removes its mount point.
-// Nothing inside is read or followed: the detach drops the whole tmpfs.
-func sweepWorkRoot(root string) (int, error) {
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		return 0, fmt.Errorf("sandbox: sweep %s: %w", root, err)
-	}
-	var n int
-	var errs []error
-	for _, e := range entries {
-		if !e.IsDir() || !stale(e.Name()) { // ReadDir does not follow symlinks
-			continue
-		}
-		w := &workDir{path: filepath.Join(root, e.Name())}
-		if err := w.remove(); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		n++
-	}
-	return n, errors.Join(errs...)
-}
-
-// sweepCgroups kills what is left in every stale run cgroup under dir (one controller's view of
-// the run parent) and removes it with open(name).
-func sweepCgroups(dir string, open func(name string) runCgroup) (int, error) {
+// sweepRuns kills what is left in every run cgroup under dir (an instance cgroup of a process
+// that is gone, one controller's view), removes each with open(name), then the instance with
+// removeInstance.
+func sweepRuns(dir string, open func(name string) runCgroup, removeInstance func() error) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, nil
@@ -74,7 +24,7 @@ func sweepCgroups(dir string, open func(name string) runCgroup) (int, error) {
 	var n int
 	var errs []error
 	for _, e := range entries {
-		if !e.IsDir() || !stale(e.Name()) {
+		if !e.IsDir() || !isOpaqueID(e.Name()) {
 			continue
 		}
 		cg := open(e.Name())
@@ -90,21 +40,53 @@ func sweepCgroups(dir string, open func(name string) runCgroup) (int, error) {
 		}
 		n++
 	}
-	return n, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return n, err
+	}
+	return n, removeInstance()
+}
+
+// sweepInstances removes the instances under workRoot whose process is gone: their run
+// cgroups first (killing what is left in them), then their work dirs. The lock is held
+// throughout, so two starting processes never sweep the same instance.
+func sweepInstances(workRoot string, driver cgroupDriver) (instances, runs int, err error) {
+	entries, err := os.ReadDir(workRoot)
+	if err != nil {
+		return 0, 0, fmt.Errorf("sandbox: sweep %s: %w", workRoot, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || !isOpaqueID(e.Name()) { // ReadDir does not follow symlinks
+			continue
+		}
+		dir := filepath.Join(workRoot, e.Name())
+		lock, err := lockInstance(dir, 0)
+		if err != nil {
+			continue // alive, or not an instance
+		}
+		n, err := driver.sweepInstance(e.Name())
+		runs += n
+		if err == nil {
+			_, err = removeInstanceDir(dir)
+		}
+		lock.Close()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		instances++
+	}
+	return instances, runs, errors.Join(errs...)
 }
 
 // sweepLeftovers sweeps the work root and the run cgroups. A failure is logged, not returned:
 // a leftover the sweep cannot remove costs some memory, not the service.
 func sweepLeftovers(cfg Config, driver cgroupDriver) {
-	mounts, err := sweepWorkRoot(cfg.WorkRoot)
+	instances, runs, err := sweepInstances(cfg.WorkRoot, driver)
 	if err != nil {
-		cfg.Logger.Warn("sandbox: sweeping leftover work dirs", "err", err)
+		cfg.Logger.Warn("sandbox: sweeping leftovers of earlier processes", "err", err)
 	}
-	cgroups, err := driver.sweep()
-	if err != nil {
-		cfg.Logger.Warn("sandbox: sweeping leftover cgroups", "err", err)
-	}
-	if mounts+cgroups > 0 {
-		cfg.Logger.Info("sandbox: removed leftovers of an earlier process", "work_dirs", mounts, "cgroups", cgroups)
+	if instances > 0 {
+		cfg.Logger.Info("sandbox: removed leftovers of earlier processes", "instances", instances, "run_cgroups", runs)
 	}
 }

@@ -14,6 +14,30 @@ import (
 	"livecode/internal/execution"
 )
 
+// makeWorkRoot creates the work root. The sandbox uids must traverse it and every parent to
+// reach their own mounts, nothing more: it fails, naming the directory, when a parent is not
+// searchable by others.
+func makeWorkRoot(root string) error {
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return fmt.Errorf("sandbox: work root: %w", err)
+	}
+	if err := os.Chmod(root, 0o711); err != nil {
+		return fmt.Errorf("sandbox: work root: %w", err)
+	}
+	for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("sandbox: work root: %w", err)
+		}
+		if fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("sandbox: the sandbox uids cannot reach the work root %s: %s is not searchable by others (chmod o+x)", root, dir)
+		}
+		if dir == "/" {
+			return nil
+		}
+	}
+}
+
 // workDir is one run's tmpfs, mounted at path on the host. The sandbox sees path/work as its
 // working directory and path/tmp as /tmp; both share the tmpfs size and inode limits.
 type workDir struct {
