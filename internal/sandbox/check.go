@@ -120,7 +120,7 @@ func checkRun(ctx context.Context, cfg Config) Finding {
 		f.Detail = err.Error()
 		return f
 	}
-	defer sb.Wait()
+	defer sb.Close() // its instance: dir, /dev, cgroups
 	sh := language.Language{ID: "sh", SourceFile: "main.sh", Run: []string{"/bin/sh", "main.sh"}}
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()

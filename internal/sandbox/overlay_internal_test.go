@@ -28,7 +28,7 @@ func TestOverlayUnmountedOnEveryFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(s.Wait)
+	t.Cleanup(func() { _ = s.Close() })
 	lang := language.Language{ID: "fake-overlay", SourceFile: "main.src",
 		Compile: []string{"/bin/bash", "-c", "cp main.src prog"}, Run: []string{"/bin/bash", "prog"}}
 	spec := Spec{Language: lang, Files: []execution.File{{Content: "echo cached"}}}
@@ -52,11 +52,12 @@ func TestOverlayUnmountedOnEveryFailure(t *testing.T) {
 		if !errors.Is(err, injected) && !strings.HasSuffix(point, "remove") {
 			t.Fatalf("%s: got %+v, %v; want the injected failure", point, res, err)
 		}
-		if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Contains(string(mounts), root) {
-			t.Fatalf("%s: mounts left under the work root:\n%s", point, mounts)
+		// What a run leaves is under the instance dir, besides the instance's own /dev and lock.
+		if mounts, _ := os.ReadFile("/proc/self/mountinfo"); strings.Count(string(mounts), s.inst.dir+"/") > 1 {
+			t.Fatalf("%s: mounts left under the instance:\n%s", point, mounts)
 		}
-		if ents, _ := os.ReadDir(root); len(ents) != 0 {
-			t.Fatalf("%s: %d work dirs left", point, len(ents))
+		if ents, _ := os.ReadDir(s.inst.dir); len(ents) != 2 {
+			t.Fatalf("%s: %d entries in the instance dir, want its dev and lock only", point, len(ents))
 		}
 	}
 	// The entry is whole, and no run left it pinned: it is still served.

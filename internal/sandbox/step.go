@@ -80,6 +80,9 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	r, err := begin(cmd, j, &files, limits)
 	defer s.kids.forget(cmd) // waited for by then, by step or by the failed start
 	if err != nil {
+		// A failed start killed what it started and removed its cgroup: the held child that
+		// bubblewrap leaves is a zombie of ours by now.
+		s.kids.reapOrphans()
 		return out, withStderr(err, cmd, &files, stderrR)
 	}
 	cg := r.cg
