@@ -224,7 +224,7 @@ func checkCancel(t *testing.T, submit, watch string, viaSocket bool) {
 		t.Errorf("cancel took %v", took)
 	}
 	// The stored result keeps what the program wrote before it was stopped.
-	if e := await(ctx, t, submit, id); e.Status != "CANCELLED" || !strings.HasPrefix(e.Stdout, "tick\n") {
+	if e := await(ctx, t, submit, id); e.Status != "CANCELLED" || !strings.HasPrefix(e.Stdout, "tick") {
 		t.Errorf("stored %+v", e)
 	}
 	if status := call(t, "POST", submit+"/executions/"+id+"/cancel", nil, nil); status != 409 {

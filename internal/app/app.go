@@ -135,6 +135,14 @@ func Run(ctx context.Context, o Options) error {
 	return nil
 }
 
+// SandboxConfig is the sandbox the configuration describes, with slots concurrent runs (0: one
+// per CPU), without a compile cache: every command that runs code builds its sandbox here.
+func SandboxConfig(cfg config.Config, slots int, log *slog.Logger) sandbox.Config {
+	return sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: slots, Logger: log,
+		WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent, FavorDynMods: cfg.CgroupFavorDynMods,
+		CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}}
+}
+
 // startWorkers starts the queue consumer and the reaper. In the embedded mode no other process
 // can hold a lease, so leases left by a killed process are expired and every QUEUED execution
 // is queued again before the first job is taken.
@@ -146,9 +154,9 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	if err != nil {
 		return fmt.Errorf("compile cache: %w", err)
 	}
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID,
-		Slots: cfg.Workers, Logger: log, Cache: cache, WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent,
-		FavorDynMods: cfg.CgroupFavorDynMods, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}})
+	sc := SandboxConfig(cfg, cfg.Workers, log)
+	sc.Cache = cache
+	sb, err := sandbox.New(sc)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}

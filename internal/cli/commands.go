@@ -71,9 +71,7 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 		fmt.Fprintf(stderr, "livecode run: unknown or unavailable language for %s (use --language)\n", file)
 		return 2
 	}
-	sb, err := sandbox.New(sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: 1,
-		WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent, FavorDynMods: cfg.CgroupFavorDynMods,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	sb, err := sandbox.New(app.SandboxConfig(cfg, 1, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run:", err)
 		return 1

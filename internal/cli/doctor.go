@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"runtime"
 
+	"livecode/internal/app"
 	"livecode/internal/config"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
@@ -20,8 +21,7 @@ func doctor(ctx context.Context, cfg config.Config, stdout io.Writer) int {
 	if slots == 0 {
 		slots = runtime.NumCPU()
 	}
-	findings := sandbox.Check(ctx, sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: slots,
-		Logger: slog.New(slog.DiscardHandler)})
+	findings := sandbox.Check(ctx, app.SandboxConfig(cfg, slots, slog.New(slog.DiscardHandler)))
 	findings = append(findings, toolchains(cfg.LanguagesDir)...)
 	status := 0
 	for _, f := range findings {

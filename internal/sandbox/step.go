@@ -120,9 +120,10 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	}()
 	files.forget(stdoutR, stderrR)
 	readers.Add(1)
+	readFault := s.fault("output read") // here, not in the reader, which may outlive a failed step
 	go func() {
 		defer readers.Done()
-		col.drain(stdoutR, stderrR, s.fault("output read"))
+		col.drain(stdoutR, stderrR, readFault)
 		if col.failed() != nil {
 			_ = cg.kill() // its output is lost: the run cannot have a result
 		}
