@@ -5,6 +5,7 @@ import (
 	"context"
 	"strconv"
 	"testing"
+	"time"
 
 	"livecode/internal/execution"
 	"livecode/internal/queue/redisqueue"
@@ -14,7 +15,7 @@ import (
 func BenchmarkEnqueue(b *testing.B) {
 	url := testsvc.Redis(b)
 	name := testsvc.QueueName(b)
-	q, err := redisqueue.New(redisqueue.Config{URL: url, Name: name, Capacity: 1 << 30})
+	q, err := redisqueue.New(redisqueue.Config{URL: url, Name: name, Capacity: 1 << 30, PollInterval: time.Second})
 	if err != nil {
 		b.Fatal(err)
 	}
