@@ -27,11 +27,11 @@ var errStopping = errors.New("redisqueue: worker stopping")
 // stops taking tasks, waits for the running handlers and returns nil. An idle Run waits for a
 // wake-up rather than polling (see pickup), so a job is taken as soon as it is queued. While
 // Redis is down it keeps trying and resumes when Redis returns. A handler's context is
-// cancelled only if asynq
-// loses the task's lease (Redis unreachable for about 30 s, when another worker may take the
-// task) or after Config.ShutdownTimeout, when asynq hands the task back to the queue. A
-// handler error schedules a retry after Config.Backoff; after MaxRetry retries the task is
-// archived, which is the dead-letter set. It returns an error only if asynq cannot start.
+// cancelled only if asynq loses the task's lease (Redis unreachable for about 30 s, when
+// another worker may take the task) or after Config.ShutdownTimeout, when asynq hands the
+// task back to the queue. A handler error schedules a retry after Config.Backoff; after
+// MaxRetry retries the task is archived, which is the dead-letter set. It returns an error
+// only if asynq cannot start.
 func (q *Queue) Run(ctx context.Context, concurrency int, h queue.Handler) error {
 	concurrency = max(concurrency, 1)
 	// slots counts running handlers; filling it after Shutdown waits for the last of them,
