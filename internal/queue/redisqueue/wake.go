@@ -72,10 +72,12 @@ func (p *pickup) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 		keys := scriptKeys(cmd)
 		switch {
 		case errors.Is(err, redis.Nil) && p.isDequeue(keys):
-			if !p.await() {
-				return err
+			// A marker whose task another look took already wakes to an empty queue: wait
+			// again rather than hand asynq an empty look, after which it pauses.
+			for errors.Is(err, redis.Nil) && p.await() {
+				err = next(ctx, cmd)
 			}
-			return next(ctx, cmd)
+			return err
 		case err == nil && p.isForward(keys):
 			if c, ok := cmd.(*redis.Cmd); ok {
 				if n, ok := c.Val().(int64); ok && n > 0 {
