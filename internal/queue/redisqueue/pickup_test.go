@@ -161,3 +161,99 @@ func commandsProcessed(t *testing.T, rdb *redis.Client) int {
 	t.Fatalf("no total_commands_processed in INFO stats:\n%s", info)
 	return 0
 }
+
+// TestHandedBackTaskWakesIdleWorker: a task a stopping worker hands back (its handler outlived
+// ShutdownTimeout) wakes another, idle worker.
+func TestHandedBackTaskWakesIdleWorker(t *testing.T) {
+	t.Parallel()
+	srv, rdb := privateRedis(t)
+	name := testsvc.QueueName(t)
+	stopping := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll, ShutdownTimeout: 100 * time.Millisecond})
+	idle := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	started := make(chan struct{})
+	runErr := make(chan error, 1)
+	go func() {
+		runErr <- stopping.Run(ctx, 1, func(hctx context.Context, _ queue.Delivery) error {
+			close(started)
+			<-hctx.Done() // outlives ShutdownTimeout
+			return hctx.Err()
+		})
+	}()
+	awaitBlocked(t, rdb)
+	if err := stopping.Enqueue(ctx, execution.Job{ExecutionID: "handed"}); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	got := runRecording(t, idle)
+	awaitBlocked(t, rdb) // the only waiter now: the stopping worker's one slot is busy
+	cancel()
+	if err := <-runErr; err != nil {
+		t.Errorf("Run() = %v", err)
+	}
+	expectDelivery(t, got, "handed")
+}
+
+// TestDueRetryWakesIdleWorker: a retry that falls due wakes an idle worker. The worker that
+// forwards it is busy; the one woken would not look on its own for an hour.
+func TestDueRetryWakesIdleWorker(t *testing.T) {
+	t.Parallel()
+	srv, rdb := privateRedis(t)
+	name := testsvc.QueueName(t)
+	busy := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: time.Second, ShutdownTimeout: 100 * time.Millisecond})
+	idle := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll, Backoff: func(int) time.Duration { return time.Second }})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	blocked := make(chan struct{})
+	busyErr := make(chan error, 1)
+	go func() {
+		busyErr <- busy.Run(ctx, 1, func(hctx context.Context, _ queue.Delivery) error {
+			close(blocked)
+			<-hctx.Done()
+			return nil
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-busyErr; err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	})
+	awaitBlocked(t, rdb)
+	if err := busy.Enqueue(ctx, execution.Job{ExecutionID: "blocker"}); err != nil {
+		t.Fatal(err)
+	}
+	<-blocked
+	got := make(chan queue.Delivery, 2)
+	idleErr := make(chan error, 1)
+	go func() {
+		idleErr <- idle.Run(ctx, 1, func(_ context.Context, d queue.Delivery) error {
+			got <- d
+			if d.Retried == 0 {
+				return errors.New("fails once")
+			}
+			return nil
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-idleErr; err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	})
+	awaitBlocked(t, rdb)
+	if err := idle.Enqueue(ctx, execution.Job{ExecutionID: "retried"}); err != nil {
+		t.Fatal(err)
+	}
+	for retried := range 2 {
+		select {
+		case d := <-got:
+			if d.Job.ExecutionID != "retried" || d.Retried != retried {
+				t.Errorf("delivery %+v, want retried with %d retries", d, retried)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatalf("delivery %d of the retried job did not come", retried+1)
+		}
+	}
+}

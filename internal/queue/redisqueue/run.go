@@ -43,7 +43,7 @@ func (q *Queue) Run(ctx context.Context, concurrency int, h queue.Handler) error
 	waitOpt.ReadTimeout = q.cfg.PollInterval + q.cfg.Timeout
 	waiter := redis.NewClient(&waitOpt)
 	rdb := redis.NewClient(&srvOpt)
-	rdb.AddHook(&pickup{q: q, waiter: waiter})
+	rdb.AddHook(&pickup{q: q, rdb: rdb, waiter: waiter})
 	defer rdb.Close()
 	defer waiter.Close()
 	srv := asynq.NewServerFromRedisClient(rdb, asynq.Config{

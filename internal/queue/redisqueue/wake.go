@@ -11,9 +11,10 @@ import (
 )
 
 // wakeCap bounds the wake-up list. A marker wakes one idle worker process, which then takes
-// every task it has room for, so a few dozen markers drain any burst; the bound keeps markers
-// pushed while no worker waited from piling up.
-const wakeCap = 64
+// every task it has room for, so this many wake as many processes as a burst can need; the
+// bound keeps the markers of tasks that busy workers took without waiting (each costs an idle
+// worker one empty look later) from piling up.
+const wakeCap = 256
 
 // wakeKey is the wake-up list of the queue. It shares the queue's hash tag with asynq's keys,
 // so a Redis Cluster keeps them on one node.
@@ -21,7 +22,7 @@ func (q *Queue) wakeKey() string { return "livecode:{" + q.cfg.Name + "}:wake" }
 
 // wake pushes n markers to the wake-up list, one per task that became pending. A marker that
 // finds no waiting worker stays in the list and costs a waiting worker one empty look later; a
-// lost one costs a task at most PollInterval of extra wait, so failures are only returned.
+// lost one costs a task at most PollInterval of extra wait, so callers go on after a failure.
 func (q *Queue) wake(ctx context.Context, rdb *redis.Client, n int) error {
 	markers := make([]any, n)
 	for i := range markers {
@@ -46,14 +47,16 @@ func (q *Queue) wakeOne(ctx context.Context, id string) {
 // pickup is a go-redis hook on the client of a Run's asynq server. asynq's processor looks for
 // a task with its dequeue script and, finding none, sleeps before the next look: a poll. The
 // hook turns the empty look into a blocking one: it waits on the wake-up list (BLPOP, at most
-// PollInterval) and, woken, runs the dequeue script once more before asynq sees the result. A
+// PollInterval) and, woken, runs the dequeue script again before asynq sees the result. A
 // marker pushed between the empty look and the BLPOP is still in the list, so no wake-up is
 // lost. Leases, retries, recovery and the dead-letter set stay asynq's, untouched.
 //
-// The hook also pushes a marker for each task asynq's forwarder moves from the retry or
-// scheduled set to pending, so a retry is picked up as soon as it is due.
+// The hook also pushes a marker for each task asynq itself makes pending: those its forwarder
+// moves from the retry or scheduled set (so a retry is taken as soon as it is due), and those
+// a stopping server hands back.
 type pickup struct {
-	q *Queue
+	q   *Queue
+	rdb *redis.Client // the hooked client, asynq server's, which pushes the hook's markers
 	// waiter blocks on the wake-up list. It is the Run's own client: closing it ends a wait at
 	// once when Run stops, where a BLPOP would otherwise hold asynq's shutdown for up to
 	// PollInterval (go-redis does not abort a read on cancellation).
@@ -81,9 +84,11 @@ func (p *pickup) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 		case err == nil && p.isForward(keys):
 			if c, ok := cmd.(*redis.Cmd); ok {
 				if n, ok := c.Val().(int64); ok && n > 0 {
-					_ = p.q.wake(ctx, p.waiter, int(n)) // if lost, the next look finds them
+					_ = p.q.wake(ctx, p.rdb, int(n)) // if lost, the next look finds them
 				}
 			}
+		case err == nil && p.isRequeue(keys):
+			_ = p.q.wake(ctx, p.rdb, 1)
 		}
 		return err
 	}
@@ -110,6 +115,13 @@ func (p *pickup) isDequeue(keys []string) bool {
 func (p *pickup) isForward(keys []string) bool {
 	return len(keys) == 2 && (keys[0] == p.q.key("retry") || keys[0] == p.q.key("scheduled")) &&
 		keys[1] == p.q.key("pending")
+}
+
+// isRequeue reports whether keys are those of asynq's requeue script for our queue, which a
+// stopping server runs to hand a task back (KEYS: active, lease, pending, the task).
+func (p *pickup) isRequeue(keys []string) bool {
+	return len(keys) == 4 && keys[0] == p.q.key("active") && keys[1] == p.q.key("lease") &&
+		keys[2] == p.q.key("pending")
 }
 
 // scriptKeys returns the KEYS of an EVAL or EVALSHA command, nil for any other command.
