@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,29 +82,13 @@ func TestRequeueWakesIdleWorker(t *testing.T) {
 	t.Parallel()
 	srv, rdb := privateRedis(t)
 	q := open(t, srv.URL(), redisqueue.Config{PollInterval: longPoll, MaxRetry: -1})
-	ctx, cancel := context.WithCancel(context.Background())
-	got := make(chan string, 2)
-	runErr := make(chan error, 1)
-	go func() {
-		runErr <- q.Run(ctx, 1, func(_ context.Context, d queue.Delivery) error {
-			got <- d.Job.ExecutionID
-			if d.Retried == 0 {
-				return errors.New("fails once")
-			}
-			return nil
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-runErr; err != nil {
-			t.Errorf("Run() = %v", err)
-		}
-	})
+	ctx := context.Background()
+	got := runFailingFirst(t, q)
 	awaitBlocked(t, rdb)
 	if err := q.Enqueue(ctx, execution.Job{ExecutionID: "dead"}); err != nil {
 		t.Fatal(err)
 	}
-	expectDelivery(t, got, "dead")
+	expectRetried(t, got, "dead", 0)
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		dead, err := q.Dead(ctx)
@@ -119,7 +104,65 @@ func TestRequeueWakesIdleWorker(t *testing.T) {
 	if err := q.Requeue(ctx, "dead"); err != nil {
 		t.Fatal(err)
 	}
-	expectDelivery(t, got, "dead")
+	expectRetried(t, got, "dead", 0) // a requeued job keeps its retry count
+}
+
+// runFailingFirst runs q until the test ends, sending it every delivery; a job's first
+// delivery fails.
+func runFailingFirst(t *testing.T, q *redisqueue.Queue) <-chan queue.Delivery {
+	t.Helper()
+	got := make(chan queue.Delivery, 4)
+	stop := runUntilStopped(t, q, func(_ context.Context, d queue.Delivery) error {
+		got <- d
+		if d.Retried == 0 {
+			return errors.New("fails once")
+		}
+		return nil
+	})
+	t.Cleanup(stop)
+	return got
+}
+
+// runHolding runs q with one slot, which the first job holds until its context ends, past
+// Config.ShutdownTimeout after stop; started closes when the job starts. stop returns when Run
+// did; the test's end calls it too.
+func runHolding(t *testing.T, q *redisqueue.Queue) (started <-chan struct{}, stop func()) {
+	t.Helper()
+	start := make(chan struct{})
+	stop = runUntilStopped(t, q, func(hctx context.Context, _ queue.Delivery) error {
+		close(start)
+		<-hctx.Done()
+		return hctx.Err()
+	})
+	t.Cleanup(stop)
+	return start, stop
+}
+
+// runUntilStopped runs q with one slot and returns what stops it and waits for Run (once).
+func runUntilStopped(t *testing.T, q *redisqueue.Queue, h queue.Handler) func() {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	runErr := make(chan error, 1)
+	go func() { runErr <- q.Run(ctx, 1, h) }()
+	return sync.OnceFunc(func() {
+		cancel()
+		if err := <-runErr; err != nil {
+			t.Errorf("Run() = %v", err)
+		}
+	})
+}
+
+// expectRetried waits for a delivery of id after the given number of retries.
+func expectRetried(t *testing.T, got <-chan queue.Delivery, id string, retried int) {
+	t.Helper()
+	select {
+	case d := <-got:
+		if d.Job.ExecutionID != id || d.Retried != retried {
+			t.Errorf("delivery %+v, want %s after %d retries", d, id, retried)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("%s (after %d retries) not delivered while the poll interval is %v", id, retried, longPoll)
+	}
 }
 
 // TestIdleWorkerRedisLoad counts the commands an idle worker sends to Redis (commands run by
@@ -170,28 +213,15 @@ func TestHandedBackTaskWakesIdleWorker(t *testing.T) {
 	name := testsvc.QueueName(t)
 	stopping := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll, ShutdownTimeout: 100 * time.Millisecond})
 	idle := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	started := make(chan struct{})
-	runErr := make(chan error, 1)
-	go func() {
-		runErr <- stopping.Run(ctx, 1, func(hctx context.Context, _ queue.Delivery) error {
-			close(started)
-			<-hctx.Done() // outlives ShutdownTimeout
-			return hctx.Err()
-		})
-	}()
+	started, stop := runHolding(t, stopping)
 	awaitBlocked(t, rdb)
-	if err := stopping.Enqueue(ctx, execution.Job{ExecutionID: "handed"}); err != nil {
+	if err := stopping.Enqueue(context.Background(), execution.Job{ExecutionID: "handed"}); err != nil {
 		t.Fatal(err)
 	}
 	<-started
 	got := runRecording(t, idle)
 	awaitBlocked(t, rdb) // the only waiter now: the stopping worker's one slot is busy
-	cancel()
-	if err := <-runErr; err != nil {
-		t.Errorf("Run() = %v", err)
-	}
+	stop()
 	expectDelivery(t, got, "handed")
 }
 
@@ -203,57 +233,18 @@ func TestDueRetryWakesIdleWorker(t *testing.T) {
 	name := testsvc.QueueName(t)
 	busy := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: time.Second, ShutdownTimeout: 100 * time.Millisecond})
 	idle := open(t, srv.URL(), redisqueue.Config{Name: name, PollInterval: longPoll, Backoff: func(int) time.Duration { return time.Second }})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	blocked := make(chan struct{})
-	busyErr := make(chan error, 1)
-	go func() {
-		busyErr <- busy.Run(ctx, 1, func(hctx context.Context, _ queue.Delivery) error {
-			close(blocked)
-			<-hctx.Done()
-			return nil
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-busyErr; err != nil {
-			t.Errorf("Run() = %v", err)
-		}
-	})
+	ctx := context.Background()
+	started, _ := runHolding(t, busy)
 	awaitBlocked(t, rdb)
 	if err := busy.Enqueue(ctx, execution.Job{ExecutionID: "blocker"}); err != nil {
 		t.Fatal(err)
 	}
-	<-blocked
-	got := make(chan queue.Delivery, 2)
-	idleErr := make(chan error, 1)
-	go func() {
-		idleErr <- idle.Run(ctx, 1, func(_ context.Context, d queue.Delivery) error {
-			got <- d
-			if d.Retried == 0 {
-				return errors.New("fails once")
-			}
-			return nil
-		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-idleErr; err != nil {
-			t.Errorf("Run() = %v", err)
-		}
-	})
+	<-started
+	got := runFailingFirst(t, idle)
 	awaitBlocked(t, rdb)
 	if err := idle.Enqueue(ctx, execution.Job{ExecutionID: "retried"}); err != nil {
 		t.Fatal(err)
 	}
-	for retried := range 2 {
-		select {
-		case d := <-got:
-			if d.Job.ExecutionID != "retried" || d.Retried != retried {
-				t.Errorf("delivery %+v, want retried with %d retries", d, retried)
-			}
-		case <-time.After(15 * time.Second):
-			t.Fatalf("delivery %d of the retried job did not come", retried+1)
-		}
-	}
+	expectRetried(t, got, "retried", 0)
+	expectRetried(t, got, "retried", 1)
 }
