@@ -8,6 +8,9 @@
 // the execution id is held by an active (or dead) task, Enqueue uses the next id of the chain
 // "<id>:r1", "<id>:r2", …, which keeps Enqueue idempotent for the new task too. A duplicate
 // delivery that follows is harmless: the store's conditional claim makes handlers idempotent.
+//
+// Idle workers do not poll: they block on a wake-up list that every task becoming pending
+// pushes to (wake.go), and asynq dequeues the task as soon as one is woken.
 package redisqueue
 
 import (
