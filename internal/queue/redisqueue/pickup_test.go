@@ -4,6 +4,7 @@ package redisqueue_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,21 +36,35 @@ func privateRedis(t *testing.T) (*testsvc.RedisServer, *redis.Client) {
 	return srv, rdb
 }
 
-// awaitBlocked waits until a client of rdb's server is blocked in BLPOP: the worker found no
-// task and waits for a wake-up.
+// awaitBlocked waits until a client of rdb's server is blocked (in BLPOP: nothing else here
+// blocks): a worker found no task and waits for a wake-up.
 func awaitBlocked(t *testing.T, rdb *redis.Client) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		list, err := rdb.ClientList(context.Background()).Result()
-		if err == nil && strings.Contains(list, "cmd=blpop") {
+		n, err := infoField(rdb, "clients", "blocked_clients")
+		if err == nil && n > 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no worker waits in BLPOP: %v\n%s", err, list)
+			t.Fatalf("no worker waits for a wake-up: %d blocked clients, %v", n, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// infoField reads a numeric field of a section of Redis's INFO.
+func infoField(rdb *redis.Client, section, field string) (int, error) {
+	info, err := rdb.Info(context.Background(), section).Result()
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(info, "\r\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, fmt.Errorf("no %s in INFO %s", field, section)
 }
 
 func expectDelivery(t *testing.T, got <-chan string, id string) {
@@ -188,21 +203,11 @@ func TestIdleWorkerRedisLoad(t *testing.T) {
 // commandsProcessed reads Redis's count of commands run, those run by scripts included.
 func commandsProcessed(t *testing.T, rdb *redis.Client) int {
 	t.Helper()
-	info, err := rdb.Info(context.Background(), "stats").Result()
+	n, err := infoField(rdb, "stats", "total_commands_processed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for line := range strings.SplitSeq(info, "\r\n") {
-		if v, ok := strings.CutPrefix(line, "total_commands_processed:"); ok {
-			n, err := strconv.Atoi(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-	}
-	t.Fatalf("no total_commands_processed in INFO stats:\n%s", info)
-	return 0
+	return n
 }
 
 // TestHandedBackTaskWakesIdleWorker: a task a stopping worker hands back (its handler outlived
