@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -98,7 +99,8 @@ func (p *pickup) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // error (Redis down) or the waiter's closing all return false: asynq then sleeps its short
 // TaskCheckInterval and looks again.
 func (p *pickup) await() bool {
-	secs := strconv.FormatFloat(p.q.cfg.PollInterval.Seconds(), 'f', 3, 64)
+	// BLPOP takes seconds to the millisecond, and 0 means forever.
+	secs := strconv.FormatFloat(max(p.q.cfg.PollInterval, time.Millisecond).Seconds(), 'f', 3, 64)
 	err := p.waiter.Do(context.Background(), "blpop", p.q.wakeKey(), secs).Err()
 	return err == nil
 }
