@@ -30,10 +30,10 @@ type Config struct {
 	RedisPassword string        `env:"REDIS_PASSWORD"`
 	RedisTLS      bool          `env:"REDIS_TLS"`
 	QueueName     string        `env:"EXECUTION_QUEUE_NAME" envDefault:"execution-queue"`
-	QueueCapacity int           `env:"QUEUE_CAPACITY" envDefault:"10000"`     // backlog bound: past it runs get 503
-	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT" envDefault:"2s"`         // bound on an enqueue when the backend is slow or down
-	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL" envDefault:"10ms"` // how often an idle Redis worker looks for jobs
-	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`           // infrastructure attempts per execution
+	QueueCapacity int           `env:"QUEUE_CAPACITY" envDefault:"10000"`   // backlog bound: past it runs get 503
+	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT" envDefault:"2s"`       // bound on an enqueue when the backend is slow or down
+	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL" envDefault:"1s"` // an idle Redis worker's longest wait for a wake-up, and how often due retries are moved to pending
+	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`         // infrastructure attempts per execution
 	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
 	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
 	RequeueAfter  time.Duration `env:"REQUEUE_AFTER" envDefault:"30s"` // a QUEUED execution older than this gets its job again (the queue may have lost it)

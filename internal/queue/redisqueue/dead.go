@@ -75,5 +75,6 @@ func (q *Queue) Requeue(ctx context.Context, id string) error {
 	case err != nil:
 		return unavailable(ctx, err)
 	}
+	q.wakeOne(ctx, id)
 	return nil
 }

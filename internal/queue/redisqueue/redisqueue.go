@@ -8,6 +8,9 @@
 // the execution id is held by an active (or dead) task, Enqueue uses the next id of the chain
 // "<id>:r1", "<id>:r2", …, which keeps Enqueue idempotent for the new task too. A duplicate
 // delivery that follows is harmless: the store's conditional claim makes handlers idempotent.
+//
+// Idle workers do not poll: they block on a wake-up list that every task becoming pending
+// pushes to (wake.go), and asynq dequeues the task as soon as one is woken.
 package redisqueue
 
 import (
@@ -40,7 +43,7 @@ type Config struct {
 	Timeout         time.Duration             // bound on Enqueue, Ping, Depth when Redis is down or slow; default 2s
 	MaxRetry        int                       // retries after the first delivery; default 2; negative means none
 	Backoff         func(n int) time.Duration // delay before retry n (1-based), whole seconds in effect; default queue.Backoff
-	PollInterval    time.Duration             // how often idle workers and the retry forwarder look at Redis; default 100ms
+	PollInterval    time.Duration             // QUEUE_POLL_INTERVAL, required: longest wait of an idle worker for a wake-up, and the retry forwarder's period
 	ShutdownTimeout time.Duration             // how long Run waits for running handlers before asynq hands their tasks back; default 1m
 	Logger          *slog.Logger              // default slog.Default(); asynq's own messages at warn level and above only
 }
@@ -56,9 +59,6 @@ func (c Config) withDefaults() Config {
 		c.Timeout = 2 * time.Second
 	}
 	c.MaxRetry, c.Backoff = queue.RetryDefaults(c.MaxRetry, c.Backoff)
-	if c.PollInterval <= 0 {
-		c.PollInterval = 100 * time.Millisecond
-	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = time.Minute
 	}
@@ -71,7 +71,8 @@ func (c Config) withDefaults() Config {
 // Queue is a queue.Queue in Redis. It is safe for concurrent use. Close it after Run returned.
 type Queue struct {
 	cfg       Config
-	rdb       *redis.Client // shared by asynq's client, inspector and servers
+	opt       *redis.Options // for the clients of each Run
+	rdb       *redis.Client  // shared by asynq's client and inspector
 	client    *asynq.Client
 	inspector *asynq.Inspector
 }
@@ -82,6 +83,9 @@ var _ queue.Queue = (*Queue)(nil)
 // because Redis is down.
 func New(cfg Config) (*Queue, error) {
 	cfg = cfg.withDefaults()
+	if cfg.PollInterval <= 0 {
+		return nil, errors.New("redisqueue: QUEUE_POLL_INTERVAL must be positive")
+	}
 	opt, err := redis.ParseURL(cfg.URL)
 	if err != nil {
 		return nil, fmt.Errorf("redisqueue: REDIS_URL: %w", err)
@@ -98,6 +102,7 @@ func New(cfg Config) (*Queue, error) {
 	rdb := redis.NewClient(opt)
 	return &Queue{
 		cfg:       cfg,
+		opt:       opt,
 		rdb:       rdb,
 		client:    asynq.NewClientFromRedisClient(rdb),
 		inspector: asynq.NewInspectorFromRedisClient(rdb),
@@ -139,6 +144,7 @@ func (q *Queue) Enqueue(ctx context.Context, j execution.Job) error {
 		id := taskID(j.ExecutionID, i)
 		_, err := q.client.EnqueueContext(ctx, task, asynq.TaskID(id), asynq.Queue(q.cfg.Name), asynq.MaxRetry(q.cfg.MaxRetry))
 		if err == nil {
+			q.wakeOne(ctx, id)
 			return nil
 		}
 		if !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {

@@ -3,10 +3,12 @@ package redisqueue_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/goleak"
 
 	"livecode/internal/execution"
@@ -18,15 +20,18 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// open returns a queue with its own name in a test database, fast polling, and removes the
-// queue's keys when the test ends.
+// open returns a queue with its own name in a test database, and removes the queue's keys
+// when the test ends. The poll interval is QUEUE_POLL_INTERVAL's default unless cfg sets one:
+// deliveries must come from wake-ups, not from fast polling.
 func open(t *testing.T, url string, cfg redisqueue.Config) *redisqueue.Queue {
 	t.Helper()
 	cfg.URL = url
 	if cfg.Name == "" {
 		cfg.Name = testsvc.QueueName(t)
 	}
-	cfg.PollInterval = 20 * time.Millisecond
+	if cfg.PollInterval == 0 {
+		cfg.PollInterval = time.Second
+	}
 	q, err := redisqueue.New(cfg)
 	if err != nil {
 		t.Fatalf("New() = %v", err)
@@ -38,15 +43,16 @@ func open(t *testing.T, url string, cfg redisqueue.Config) *redisqueue.Queue {
 	return q
 }
 
-// deleteQueue removes a test queue's keys.
+// deleteQueue removes a test queue's keys, asynq's and the wake-up list.
 func deleteQueue(url, name string) error {
-	opt, err := asynq.ParseRedisURI(url)
+	opt, err := redis.ParseURL(url)
 	if err != nil {
 		return err
 	}
-	in := asynq.NewInspector(opt)
-	defer in.Close()
-	return in.DeleteQueue(name, true)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	in := asynq.NewInspectorFromRedisClient(rdb)
+	return errors.Join(in.DeleteQueue(name, true), rdb.Del(context.Background(), "livecode:{"+name+"}:wake").Err())
 }
 
 func TestConformance(t *testing.T) {
