@@ -42,6 +42,9 @@ static long int80(long nr) {
 		return int80 + "int main(void) { return int80(20) == getpid() ? 0 : 2; }\n", true
 	case "int80-segv":
 		return int80 + "int main(void) { return int80(20) == -1000 ? 0 : 2; }\n", true
+	case "ipv6":
+		// The kernel has IPv6 (user-mode-linux's may not: then it refuses AF_INET6 itself).
+		return "#include <sys/socket.h>\n#include <netinet/in.h>\nint main(void) { return socket(AF_INET6, SOCK_STREAM, 0) >= 0 ? 0 : 2; }\n", true
 	case "int80-x64":
 		// user-mode-linux takes int $0x80 for the 64-bit call of that number: 39 is x86-64 getpid.
 		return int80 + "int main(void) { return int80(39) == getpid() ? 0 : 2; }\n", true

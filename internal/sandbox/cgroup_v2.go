@@ -99,8 +99,9 @@ func delegate(dir string) error {
 			dir, strings.Join(missing, ", "))
 	}
 	if err := writeFile(filepath.Join(dir, "cgroup.subtree_control"), []byte(strings.Join(enable, " "))); err != nil {
-		return fmt.Errorf("sandbox: cannot enable %s for the children of cgroup %s (does another process share it?): %w",
-			strings.Join(v2Controllers(), ", "), dir, err)
+		return fmt.Errorf("sandbox: cannot enable %s for the children of cgroup %s (does another process share it? "+
+			"give livecode a cgroup of its own (systemd Delegate=yes, a container, systemd-run --scope -p Delegate=yes) "+
+			"or set CGROUP_PARENT to an absolute cgroup path): %w", strings.Join(v2Controllers(), ", "), dir, err)
 	}
 	return nil
 }

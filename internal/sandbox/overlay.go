@@ -55,7 +55,7 @@ func (w *workDir) unmountOverlay() error {
 }
 
 // probeOverlay mounts one overlay the way a cached run does, in a throw-away work dir under
-// root, so that a host without overlayfs is found at start rather than by every cached run.
+// root, so that a host without overlayfs is found at start (its cached builds are then copied).
 // The dir is named like a run's, so the start-up sweep removes it should we crash meanwhile.
 func probeOverlay(root string) error {
 	w, err := newWorkDir(fmt.Sprintf("%s/%d-overlay-probe", root, os.Getpid()), 0, 1<<20, 64)

@@ -25,6 +25,9 @@ type Sandbox struct {
 	pending pending
 	kids    children
 	faults  func(point string) error // set by tests only: see fault
+	// copyArtifacts: a cached build is copied into the run's tmpfs, not joined as an overlay
+	// (gVisor, or a kernel without overlayfs).
+	copyArtifacts bool
 }
 
 // New checks the host, removes what runs of processes that are gone left behind and prepares
@@ -58,19 +61,21 @@ func New(cfg Config) (*Sandbox, error) {
 	if cfg.Cache != nil && strings.ContainsAny(cfg.Cache.Dir()+cfg.WorkRoot, ",:\\") {
 		return nil, fmt.Errorf("sandbox: the work root and the compile cache's path may not hold , : or \\")
 	}
+	copyArtifacts := cfg.Level == "gvisor"
 	if cfg.Cache != nil && cfg.Level == "bwrap" {
 		if err := probeOverlay(cfg.WorkRoot); err != nil {
-			return nil, fmt.Errorf("sandbox: the compile cache needs overlayfs: %w", err)
+			cfg.Logger.Warn("sandbox: no overlayfs: cached builds are copied into each run", "err", err)
+			copyArtifacts = true
 		}
 	}
 	if cfg.Level == "gvisor" {
 		if err := gvisorCheck(cfg); err != nil {
 			return nil, err
 		}
-		// runsc gets a cached build copied into the run's tmpfs: every entry must fit there.
-		if b := cfg.Cache; b != nil && (b.Bounds().MaxEntryBytes > cfg.TmpfsBytes || b.Bounds().MaxEntryFiles > cfg.TmpfsInodes) {
-			return nil, fmt.Errorf("sandbox: compile cache entries (%+v) may not fit a run's work dir", b.Bounds())
-		}
+	}
+	// A cached build copied into the run's tmpfs must fit there.
+	if b := cfg.Cache; b != nil && copyArtifacts && (b.Bounds().MaxEntryBytes > cfg.TmpfsBytes || b.Bounds().MaxEntryFiles > cfg.TmpfsInodes) {
+		return nil, fmt.Errorf("sandbox: compile cache entries (%+v) may not fit a run's work dir", b.Bounds())
 	}
 	if err := closeOnExec(); err != nil {
 		return nil, err
@@ -90,7 +95,7 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
 	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
-	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
+	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog, copyArtifacts: copyArtifacts,
 		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
 	for i := range cfg.Slots {
 		s.slots <- i
@@ -200,11 +205,10 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 	return newWorkDir(filepath.Join(s.inst.dir, name), uid, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 }
 
-// useArtifacts makes a cache entry's files part of job's work dir: under bubblewrap, an overlay
-// of the entry under the work dir, bound as /work (see overlay), unmounted by wd.remove;
-// copied under gVisor.
+// useArtifacts makes a cache entry's files part of job's work dir: an overlay of the entry under
+// the work dir, bound as /work (see overlay), unmounted by wd.remove; or a copy (copyArtifacts).
 func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
-	if s.cfg.Level == "gvisor" {
+	if s.copyArtifacts {
 		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes); err != nil {
 			return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
 		}
