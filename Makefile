@@ -6,7 +6,7 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test test-cgroup2 lint bench generate deps gvisor toolchains verify-deploy bench-api clean
+.PHONY: help run build test test-cgroup2 lint bench generate web deps gvisor toolchains verify-deploy bench-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,10 @@ bench-api: deps ## API throughput (autosave, execution read) next to a minimal s
 generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
 	$(SQLC) generate
+
+web: ## rebuild the playground's bundle (internal/web/dist/js) from web/ with npm's locked packages
+	@command -v npm >/dev/null || $(APT) npm || (apt-get update -qq && $(APT) npm)
+	cd web && npm ci --no-fund --no-audit && rm -rf ../internal/web/dist/js && npm run build
 
 deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 	@command -v bwrap >/dev/null || $(APT) bubblewrap || (apt-get update -qq && $(APT) bubblewrap)
