@@ -51,7 +51,7 @@ deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 gvisor: ## install runsc, for SANDBOX=gvisor (the tests run the attack corpus under it too)
 	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 
-toolchains: deps ## install every language toolchain Debian and npm provide
+toolchains: deps ## install every language toolchain Debian and npm provide, and Chromium for the playground's browser test
 	@missing=; for p in gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4; do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -59,6 +59,7 @@ toolchains: deps ## install every language toolchain Debian and npm provide
 	@command -v npm >/dev/null || $(APT) npm
 	@test -f /usr/lib/node_modules/typescript/package.json -a -d /usr/lib/node_modules/@types/node || \
 		npm install -g --prefix /usr --no-fund --no-audit typescript@5.9.3 @types/node@20
+	@command -v chromium >/dev/null || $(APT) chromium || (apt-get update -qq && $(APT) chromium)
 
 verify-deploy: build ## check the packaging: compose file, systemd unit, Kubernetes manifests (no engine or cluster needed)
 	@command -v docker-compose >/dev/null || $(APT) docker-compose || (apt-get update -qq && $(APT) docker-compose)
