@@ -57,6 +57,9 @@ const (
 	editorText = `Array.from(document.querySelectorAll(".cm-content .cm-line")).map(l => l.textContent).join("\n")`
 	pickPython = `(s => { s.value = "python"; s.dispatchEvent(new Event("change")); return s.value })(document.getElementById("language"))`
 	// the run's status at the moment its first line shows, so a line seen only with the result fails
+	pageWeight = `(() => { const all = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+		return all.length + " requests, " + all.reduce((n, e) => n + e.transferSize, 0) + " bytes transferred, ready after " +
+			document.body.dataset.readyMs + " ms" })()`
 	statusAtFirstLine = `document.getElementById("output").textContent.includes("streamed 42") && document.getElementById("run-status").dataset.status`
 )
 
@@ -76,6 +79,8 @@ func TestPlaygroundRunsAndRestoresASession(t *testing.T) {
 		t.Fatalf("language picked = %q, want python (is it available?)", got)
 	}
 	shot(t, ctx, "1-opened")
+	weight := value(t, ctx, "measure the page", chromedp.Evaluate[string](pageWeight))
+	t.Logf("page with the Python editor: %s", weight)
 
 	// Typed code is autosaved: the page says so, and the API has it.
 	code := "import time\nprint('streamed ' + str(6*7), flush=True)\ntime.sleep(60)\n"

@@ -27,11 +27,5 @@ func Register(mux *http.ServeMux) {
 	})
 	mux.Handle("GET /{$}", page)
 	mux.Handle("GET /s/{id}", page)
-	files := http.StripPrefix(AssetPrefix, http.FileServerFS(dist))
-	mux.Handle("GET "+AssetPrefix, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// chunk names carry a content hash; the entry and stylesheet are revalidated
-		w.Header().Set("Cache-Control", "no-cache")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		files.ServeHTTP(w, r)
-	}))
+	mux.Handle("GET "+AssetPrefix, newAssetServer(dist))
 }

@@ -185,6 +185,7 @@ async function main() {
   });
   setRunning(false);
   loadHistory();
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
   document.body.dataset.ready = "true";
   editor.focus();
 }
