@@ -8,9 +8,24 @@ export class Problem extends Error {
   }
 }
 
+// The API key (API_KEYS), kept for this tab only and never put in the page's address.
+const keyName = "livecode:api-key";
+let apiKey = sessionStorage.getItem(keyName) || "";
+
+export function setAPIKey(key) {
+  apiKey = key;
+  sessionStorage.setItem(keyName, key);
+}
+
+// streamURL is path with the key as access_token: EventSource and WebSocket cannot send headers.
+export function streamURL(path) {
+  return apiKey ? `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(apiKey)}` : path;
+}
+
 // request sends a JSON request; a network failure throws a TypeError, an error status a Problem.
 export async function request(method, path, body) {
   const init = { method, headers: { Accept: "application/json" } };
+  if (apiKey) init.headers.Authorization = `Bearer ${apiKey}`;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -4,7 +4,7 @@ import { basicSetup, EditorView } from "codemirror";
 import { Compartment, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { indentWithTab } from "@codemirror/commands";
-import { api } from "./api.js";
+import { api, Problem, setAPIKey } from "./api.js";
 import { editorLanguage, starter, isStarter } from "./languages.js";
 import { Autosave } from "./autosave.js";
 import { RunView } from "./run.js";
@@ -52,6 +52,7 @@ async function openSession() {
     try {
       return await api.getSession(decodeURIComponent(m[1]));
     } catch (e) {
+      if (e instanceof Problem && e.status === 401) throw e; // ask for a key, then try again
       showError(`Session ${m[1]} could not be opened (${e.message}); a new one was started.`);
     }
   }
@@ -190,4 +191,33 @@ async function main() {
   editor.focus();
 }
 
-main().catch((e) => showError(`The playground could not start: ${e.message}`));
+// askForKey shows the key form (the server has API_KEYS on) and resolves once a key is given.
+function askForKey(refused) {
+  const form = $("key-form");
+  form.hidden = false;
+  $("key-refused").hidden = !refused;
+  $("api-key").focus();
+  return new Promise((resolve) => {
+    form.addEventListener("submit", function submit(ev) {
+      ev.preventDefault();
+      setAPIKey($("api-key").value.trim());
+      form.removeEventListener("submit", submit);
+      form.hidden = true;
+      resolve();
+    });
+  });
+}
+
+async function start(refused) {
+  try {
+    await main();
+  } catch (e) {
+    if (e instanceof Problem && e.status === 401) {
+      await askForKey(refused);
+      return start(true);
+    }
+    showError(`The playground could not start: ${e.message}`);
+  }
+}
+
+start(false);

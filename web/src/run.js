@@ -1,6 +1,6 @@
 // One run on screen: live events over SSE (or the WebSocket for interactive runs), then the result.
 
-import { api } from "./api.js";
+import { api, streamURL } from "./api.js";
 
 const eventTypes = ["status", "stdout", "stderr", "result", "gap", "dropped"];
 
@@ -32,7 +32,7 @@ export class RunView {
   }
 
   openEvents(id) {
-    const es = new EventSource(`/executions/${encodeURIComponent(id)}/events`);
+    const es = new EventSource(streamURL(`/executions/${encodeURIComponent(id)}/events`));
     this.source = es;
     for (const t of eventTypes) {
       es.addEventListener(t, (ev) => this.handle(t, JSON.parse(ev.data)));
@@ -41,7 +41,7 @@ export class RunView {
 
   openSocket(id) {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${proto}//${location.host}/executions/${encodeURIComponent(id)}/ws`);
+    const ws = new WebSocket(`${proto}//${location.host}${streamURL(`/executions/${encodeURIComponent(id)}/ws`)}`);
     this.socket = ws;
     ws.onmessage = (ev) => {
       const m = JSON.parse(ev.data);
