@@ -56,6 +56,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 const (
 	editorText = `Array.from(document.querySelectorAll(".cm-content .cm-line")).map(l => l.textContent).join("\n")`
 	pickPython = `(s => { s.value = "python"; s.dispatchEvent(new Event("change")); return s.value })(document.getElementById("language"))`
+	pickJS     = `(s => { s.value = "javascript"; s.dispatchEvent(new Event("change")); return s.value })(document.getElementById("language"))`
 	// the run's status at the moment its first line shows, so a line seen only with the result fails
 	pageWeight = `(() => { const all = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
 		return all.length + " requests, " + all.reduce((n, e) => n + e.transferSize, 0) + " bytes transferred, ready after " +
@@ -75,12 +76,21 @@ func TestPlaygroundRunsAndRestoresASession(t *testing.T) {
 		t.Fatalf("address after opening / = %q, want /s/{session_id}", path)
 	}
 	id := strings.TrimPrefix(path, "/s/")
+	weight := value(t, ctx, "measure the page", chromedp.Evaluate[string](pageWeight))
+	t.Logf("page as first opened, with the Python editor: %s", weight)
+	// Switching language swaps untouched starter code and saves both.
+	if got := value(t, ctx, "pick JavaScript", chromedp.Evaluate[string](pickJS)); got != "javascript" {
+		t.Fatalf("language picked = %q, want javascript (is it available?)", got)
+	}
+	value(t, ctx, "see its starter", chromedp.Poll[bool](`document.querySelector(".cm-content").textContent.includes("console.log")`))
+	step(t, ctx, "wait for the save", chromedp.WaitVisible(saved)) // the swap made the state "unsaved" at once
+	if s := session(t, p, id); s.Language != "javascript" || !strings.Contains(s.SourceCode, "console.log") {
+		t.Fatalf("after picking JavaScript the session is %+v", s)
+	}
 	if got := value(t, ctx, "pick Python", chromedp.Evaluate[string](pickPython)); got != "python" {
 		t.Fatalf("language picked = %q, want python (is it available?)", got)
 	}
 	shot(t, ctx, "1-opened")
-	weight := value(t, ctx, "measure the page", chromedp.Evaluate[string](pageWeight))
-	t.Logf("page with the Python editor: %s", weight)
 
 	// Typed code is autosaved: the page says so, and the API has it.
 	code := "import time\nprint('streamed ' + str(6*7), flush=True)\ntime.sleep(60)\n"
@@ -184,8 +194,13 @@ func value[T any](t *testing.T, ctx context.Context, name string, a chromedp.Act
 	return v
 }
 
-// sessionCode is the session's code as the API stores it.
-func sessionCode(t *testing.T, p *proc, id string) string {
+// session is a session as the API stores it.
+type storedSession struct {
+	Language   string `json:"language"`
+	SourceCode string `json:"source_code"`
+}
+
+func session(t *testing.T, p *proc, id string) storedSession {
 	t.Helper()
 	resp, err := client.Get(fmt.Sprintf("%s/code-sessions/%s", p.URL, id))
 	if err != nil {
@@ -195,11 +210,15 @@ func sessionCode(t *testing.T, p *proc, id string) string {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET session: %s", resp.Status)
 	}
-	var s struct {
-		SourceCode string `json:"source_code"`
-	}
+	var s storedSession
 	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
 		t.Fatal(err)
 	}
-	return s.SourceCode
+	return s
+}
+
+// sessionCode is the session's code as the API stores it.
+func sessionCode(t *testing.T, p *proc, id string) string {
+	t.Helper()
+	return session(t, p, id).SourceCode
 }
