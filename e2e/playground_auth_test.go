@@ -10,6 +10,7 @@ import (
 )
 
 func TestPlaygroundAsksForAnAPIKey(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	const key = "playground-secret-0123456789"
 	p, _, _ := serveOwnSandbox(t, 77020, 1, "API_KEYS=alice:"+key)

@@ -29,6 +29,7 @@ func blockSessions(base string, block bool) chromedp.Action[chromedp.Void] {
 }
 
 func TestPlaygroundKeepsEditsOfflineAndTakesInput(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	p, _, _ := serveOwnSandbox(t, 77010, 1)
 	ready := chromedp.CSS(`body[data-ready="true"]`)

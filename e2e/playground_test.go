@@ -65,6 +65,7 @@ const (
 )
 
 func TestPlaygroundRunsAndRestoresASession(t *testing.T) {
+	t.Parallel()
 	ctx := browser(t)
 	p, _, _ := serveOwnSandbox(t, 77000, 1, "TIME_LIMIT_MS=30000")
 	ready, saved := chromedp.CSS(`body[data-ready="true"]`), chromedp.CSS(`#save-state[data-state="saved"]`)

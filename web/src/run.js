@@ -37,6 +37,10 @@ export class RunView {
     for (const t of eventTypes) {
       es.addEventListener(t, (ev) => this.handle(t, JSON.parse(ev.data)));
     }
+    es.onerror = () => {
+      // a refused stream (503 without live events, say) is not retried: read the store instead
+      if (es.readyState === EventSource.CLOSED && this.id === id) this.poll(id);
+    };
   }
 
   openSocket(id) {
