@@ -123,6 +123,14 @@ func TestPlaygroundRunsAndRestoresASession(t *testing.T) {
 		t.Fatalf("output %q, facts %q: want done, exit code 0 and a time", out, facts)
 	}
 	shot(t, ctx, "5-completed")
+
+	// The session's runs are listed; picking one shows its stored output.
+	value(t, ctx, "pick the cancelled run", chromedp.Evaluate[bool](
+		`[...document.querySelectorAll("#history button")].find(b => b.textContent.includes("CANCELLED")).click() ?? true`))
+	step(t, ctx, "see it", chromedp.WaitVisible(chromedp.CSS(`#run-status[data-status="CANCELLED"]`)))
+	if out := value(t, ctx, "read its output", chromedp.TextContent(chromedp.CSS(`#output`))); !strings.Contains(out, "streamed 42") {
+		t.Fatalf("output of the cancelled run from history = %q, want its streamed line", out)
+	}
 	measureFirstLine(t, ctx, p, id)
 
 	// Reopening the address restores the session's code.
