@@ -5,7 +5,7 @@ import { Compartment, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
 import { indentWithTab } from "@codemirror/commands";
 import { api, Problem, setAPIKey } from "./api.js";
-import { editorLanguage, starter, isStarter } from "./languages.js";
+import { editorLanguage } from "./languages.js";
 import { Autosave } from "./autosave.js";
 import { RunView } from "./run.js";
 
@@ -21,6 +21,17 @@ const view = new RunView(
     loadHistory();
   },
 );
+
+// starter is the program a new session of language id begins with, as GET /languages gives it.
+function starter(id) {
+  return languages.find((l) => l.id === id)?.starter_code ?? "";
+}
+
+// isStarter reports whether code is untouched starter code (or empty), which a switch of
+// language may replace without losing work.
+function isStarter(text) {
+  return text.trim() === "" || languages.some((l) => l.starter_code && l.starter_code.trim() === text.trim());
+}
 
 function code() {
   return editor.state.doc.toString();
@@ -137,7 +148,8 @@ async function loadHistory() {
 }
 
 async function main() {
-  [session, { languages }] = await Promise.all([openSession(), api.languages()]);
+  ({ languages } = await api.languages()); // first: a new session starts with its starter
+  session = await openSession();
   autosave = new Autosave(session.session_id, () => ({ source_code: code(), language: session.language }), showSaveState);
   let text = session.source_code;
   const copy = autosave.unsavedCopy();
