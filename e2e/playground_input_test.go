@@ -57,4 +57,13 @@ func TestPlaygroundKeepsEditsOfflineAndTakesInput(t *testing.T) {
 		t.Fatalf("output %q, want the program's answer to the typed input, hi Ada", out)
 	}
 	shot(t, ctx, "2-interactive")
+
+	// At a phone's width the page is one column with nothing to scroll sideways.
+	step(t, ctx, "narrow the window", chromedp.EmulateViewport(390, 844))
+	fits := value(t, ctx, "measure the width", chromedp.Evaluate[bool](
+		`document.documentElement.scrollWidth <= innerWidth && document.getElementById("run").getBoundingClientRect().right <= innerWidth`))
+	shot(t, ctx, "3-phone")
+	if !fits {
+		t.Fatal("at 390 px wide the page scrolls sideways or the Run button is off screen")
+	}
 }
