@@ -6,7 +6,7 @@ LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
 
-.PHONY: help run build test test-cgroup2 lint bench generate deps gvisor toolchains verify-deploy bench-api clean
+.PHONY: help run build test test-cgroup2 lint bench generate web deps gvisor toolchains verify-deploy bench-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,10 @@ generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
 	$(SQLC) generate
 
+web: ## rebuild the playground's bundle (internal/web/dist/js) from web/ with npm's locked packages
+	@command -v npm >/dev/null || $(APT) npm || (apt-get update -qq && $(APT) npm)
+	cd web && npm ci --no-fund --no-audit && rm -rf ../internal/web/dist/js && npm run build
+
 deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 	@command -v bwrap >/dev/null || $(APT) bubblewrap || (apt-get update -qq && $(APT) bubblewrap)
 	@test -x /usr/bin/python3 || ($(APT) python3)
@@ -47,7 +51,7 @@ deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 gvisor: ## install runsc, for SANDBOX=gvisor (the tests run the attack corpus under it too)
 	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 
-toolchains: deps ## install every language toolchain Debian and npm provide
+toolchains: deps ## install every language toolchain Debian and npm provide, and Chromium for the playground's browser test
 	@missing=; for p in gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4; do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -55,6 +59,7 @@ toolchains: deps ## install every language toolchain Debian and npm provide
 	@command -v npm >/dev/null || $(APT) npm
 	@test -f /usr/lib/node_modules/typescript/package.json -a -d /usr/lib/node_modules/@types/node || \
 		npm install -g --prefix /usr --no-fund --no-audit typescript@5.9.3 @types/node@20
+	@command -v chromium >/dev/null || $(APT) chromium || (apt-get update -qq && $(APT) chromium)
 
 verify-deploy: build ## check the packaging: compose file, systemd unit, Kubernetes manifests (no engine or cluster needed)
 	@command -v docker-compose >/dev/null || $(APT) docker-compose || (apt-get update -qq && $(APT) docker-compose)

@@ -151,6 +151,18 @@ func TestLanguages(t *testing.T) {
 		status, reason, stdout  string
 	}
 	var tests []testCase
+	var langs struct {
+		Languages []struct {
+			ID          string `json:"id"`
+			StarterCode string `json:"starter_code"`
+		} `json:"languages"`
+	}
+	if code := call(t, "GET", p.URL+"/languages", nil, &langs); code != 200 {
+		t.Fatalf("GET /languages: %d", code)
+	}
+	for _, l := range langs.Languages { // what the playground offers a new session must run
+		tests = append(tests, testCase{l.ID + "/starter", l.ID, l.StarterCode, "", "COMPLETED", "", "hello, world\n"})
+	}
 	for lang, prog := range corpus {
 		tests = append(tests,
 			testCase{lang + "/hello", lang, prog.hello, "", "COMPLETED", "", "hello, world\n"},

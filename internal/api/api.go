@@ -169,10 +169,11 @@ func (c settings) withDefaults() settings {
 
 // server holds what every handler needs.
 type server struct {
-	deps  Deps
-	cfg   settings
-	depth *depthCache
-	keys  keyring
+	deps    Deps
+	cfg     settings
+	depth   *depthCache
+	keys    keyring
+	origins originSet
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -196,7 +197,12 @@ func newServer(d Deps, conf Config) *server {
 		d.Logger.Error("API_KEYS is invalid; every request will be refused", "error", err)
 		ring = keyring{keys: []hashedKey{{}}}
 	}
-	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring}
+	origins, err := conf.Origins()
+	if err != nil {
+		// config.Load refuses bad origins at start; a Config built by hand fails closed: none is allowed.
+		d.Logger.Error("CORS_ORIGINS is invalid; no other origin may call the API", "error", err)
+	}
+	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring, origins: newOriginSet(origins)}
 }
 
 // New returns the full HTTP API of an `api` or `serve` process.
@@ -204,7 +210,7 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return recoverer(s.deps.Logger, s.authenticate(mux))
+	return recoverer(s.deps.Logger, s.cors(s.authenticate(mux)))
 }
 
 // Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics.

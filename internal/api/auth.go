@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"livecode/internal/config"
+	"livecode/internal/web"
 )
 
 // keyring holds the API keys' names by the SHA-256 of their secrets. Empty means
@@ -58,13 +59,14 @@ func ownerOf(ctx context.Context) string {
 }
 
 // openPath reports whether a path is served without an API key: health, metrics, the API's
-// description and its Swagger UI; /admin/* checks ADMIN_TOKEN itself.
+// description, its Swagger UI and the playground page (which holds no data: its API calls need
+// the key); /admin/* checks ADMIN_TOKEN itself.
 func openPath(path string) bool {
 	switch {
-	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/api":
+	case path == "/healthz", path == "/readyz", path == "/metrics", path == "/api", path == "/":
 		return true
 	}
-	for _, p := range []string{"/openapi.", "/openapi-", "/api/", "/admin/"} {
+	for _, p := range []string{"/openapi.", "/openapi-", "/api/", "/admin/", "/s/", web.AssetPrefix} {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

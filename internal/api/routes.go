@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 
 	"livecode/internal/api/swaggerui"
+	"livecode/internal/web"
 )
 
 // routes registers every endpoint of an `api` or `serve` process.
@@ -59,6 +60,7 @@ func (s *server) routes(mux *http.ServeMux) {
 		mux.Handle("GET /api", ui)
 		mux.Handle("GET /api/", ui)
 	}
+	web.Register(mux)
 	s.extraRoutes(mux)
 }
 

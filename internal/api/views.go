@@ -67,13 +67,14 @@ type executionView struct {
 
 // languageView is a language clients may choose.
 type languageView struct {
-	ID         string           `json:"id"`
-	Name       string           `json:"name"`
-	Version    string           `json:"version"`
-	SourceFile string           `json:"source_file"`
-	Compiled   bool             `json:"compiled"`
-	Available  bool             `json:"available" doc:"Whether the toolchain is installed on this server"`
-	Limits     execution.Limits `json:"limits" doc:"Default run limits"`
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	Version     string           `json:"version"`
+	SourceFile  string           `json:"source_file"`
+	Compiled    bool             `json:"compiled"`
+	Available   bool             `json:"available" doc:"Whether the toolchain is installed on this server"`
+	Limits      execution.Limits `json:"limits" doc:"Default run limits"`
+	StarterCode string           `json:"starter_code" doc:"A first program for a new session, as the playground offers it"`
 }
 
 func viewSession(s session.Session) sessionView {
@@ -106,7 +107,7 @@ func viewExecution(e execution.Execution) executionView {
 
 func viewLanguage(l language.Language) languageView {
 	return languageView{ID: l.ID, Name: l.Name, Version: l.Version, SourceFile: l.SourceFile,
-		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits}
+		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits, StarterCode: l.Starter}
 }
 
 func reasonOf(e execution.Execution) *string {

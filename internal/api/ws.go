@@ -41,8 +41,9 @@ func (s *server) executionSocket(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "execution-socket", atPath(err))
 		return
 	}
-	// The API has no cookies or other ambient credentials, so any origin may connect.
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: []string{"*"}})
+	// Browsers send Origin: only pages of this host and of CORS_ORIGINS may connect, as for
+	// fetch. Clients that are not browsers send none and are let in.
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.socketOrigins()})
 	if err != nil {
 		return // Accept has answered the client
 	}

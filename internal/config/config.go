@@ -92,6 +92,8 @@ type Config struct {
 	// Operators.
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
 	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
+	// Browser apps on these origins may call the API (CORS) and open its WebSockets; see Origins.
+	CORSOrigins string `env:"CORS_ORIGINS"`
 
 	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
@@ -136,6 +138,27 @@ func (c Config) Keys() ([]APIKey, error) {
 		keys = append(keys, APIKey{Name: name, Secret: secret})
 	}
 	return keys, nil
+}
+
+// Origins parses CORS_ORIGINS: comma-separated exact origins, scheme://host[:port] with scheme
+// http or https and nothing after the host. Empty means none: only pages served by livecode
+// itself (the playground) may call the API from a browser. It returns an error naming the
+// first bad entry.
+func (c Config) Origins() ([]string, error) {
+	var origins []string
+	for _, o := range strings.Split(c.CORSOrigins, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(o, "*?[]\\") {
+			return nil, fmt.Errorf("config: CORS_ORIGINS entry %q is not an origin like https://app.example.com", o)
+		}
+		origins = append(origins, strings.ToLower(o))
+	}
+	return origins, nil
 }
 
 // Default returns the configuration of an empty environment: every variable at its default.
@@ -192,6 +215,9 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
 	}
 	if _, err := c.Keys(); err != nil {
+		return err
+	}
+	if _, err := c.Origins(); err != nil {
 		return err
 	}
 	_, _, err := c.Database()

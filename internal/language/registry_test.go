@@ -22,7 +22,7 @@ func TestLoadBuiltin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		l, ok := r.Lookup(tt.id)
-		if !ok || !l.Available || l.Version == "" || l.SourceFile != tt.source || l.Run[0] != tt.bin {
+		if !ok || !l.Available || l.Version == "" || l.SourceFile != tt.source || l.Run[0] != tt.bin || l.Starter == "" {
 			t.Errorf("%s: got %+v (found %v)", tt.id, l, ok)
 		}
 	}
