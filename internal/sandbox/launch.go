@@ -69,6 +69,7 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
+	j.tl.mark(StagePrepare)
 	cmd.Path = s.cfg.BwrapPath
 	cmd.Args = bwrapArgv(j.argv)
 	cmd.ExtraFiles = []*os.File{seccompR, statusW, blockR, argsF}
@@ -81,9 +82,11 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
+	j.tl.mark(StageCgroup)
 	if err := s.kids.start(cmd, func() error { return cg.start(cmd) }); err != nil {
 		return nil, errors.Join(startError("bubblewrap", err), cg.remove())
 	}
+	j.tl.mark(StageStart)
 	files.closeChildEnds(cmd)
 	// files closes status and release last, after any abort.
 	l := &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}
@@ -91,12 +94,15 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	err = s.fault("hold")
 	if err == nil {
 		pid, err = l.hold()
+		j.tl.mark(StageHold)
 	}
 	if err == nil {
 		err = errors.Join(s.fault("confine"), setRlimits(j.uid, pid, s.rlimits(j.limits)))
+		j.tl.mark(StageConfine)
 	}
 	if err == nil {
 		err = errors.Join(s.fault("release"), l.start())
+		j.tl.mark(StageRelease)
 	}
 	if err != nil {
 		l.abort()

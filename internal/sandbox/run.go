@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
@@ -127,12 +128,14 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	if len(files) > 0 && files[0].Name == "" {
 		files[0].Name = lang.SourceFile
 	}
+	tl := newTimeline(time.Now())
 	var slot int
 	select {
 	case slot = <-s.slots:
 	case <-ctx.Done():
 		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
+	tl.mark(StageSlotWait)
 	uid := s.cfg.UIDBase + slot
 	// Opaque: it names the run's cgroup and work dir, which the program may learn.
 	name := opaqueID()
@@ -145,10 +148,11 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	// cgroups, then the work dir) goes after the result, off the run's critical path.
 	td := &teardown{}
 	td.add(func() error { return errors.Join(wd.remove(), s.fault("work dir remove")) })
-	defer s.finish(td, slot)
+	defer s.finish(td, slot, tl, name)
 	if err := errors.Join(s.fault("write files"), wd.writeFiles(files, uid)); err != nil {
 		return execution.Result{}, err
 	}
+	tl.mark(StageWorkDir)
 	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, later: td}
 
 	var res execution.Result
@@ -174,16 +178,19 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 				return res, err
 			}
 		}
+		tl.mark(StageCompile)
 	}
 	job.name = name
 	job.argv = append(append([]string(nil), lang.Run...), spec.Args...)
 	job.limits = fillLimits(spec.Limits, fillLimits(lang.Limits, s.cfg.Defaults))
 	job.stdin, job.live = spec.Stdin, spec.Output
+	job.tl = tl
 	out, err := s.step(ctx, job)
 	if err != nil {
 		return res, err
 	}
 	run := s.classify(out, job.limits)
+	tl.mark(StageClassify)
 	run.CompileOutput, run.CompileTimeMS = res.CompileOutput, res.CompileTimeMS
 	if out.canceled {
 		run.Status, run.Reason = execution.StatusCancelled, execution.ReasonCancelled

@@ -31,8 +31,9 @@ type pending struct{ wg sync.WaitGroup }
 // the process exits (what is left by a crash is swept by the next New).
 func (s *Sandbox) Wait() { s.pending.wg.Wait() }
 
-// finish removes a finished run's leftovers in the background, then frees its slot.
-func (s *Sandbox) finish(t *teardown, slot int) {
+// finish removes a finished run's leftovers in the background, then frees its slot and
+// reports the run's stages (name is the run's).
+func (s *Sandbox) finish(t *teardown, slot int, tl *timeline, name string) {
 	s.pending.wg.Add(1)
 	go func() {
 		defer s.pending.wg.Done()
@@ -40,5 +41,7 @@ func (s *Sandbox) finish(t *teardown, slot int) {
 			s.cfg.Logger.Error("sandbox: teardown", "err", err)
 		}
 		s.slots <- slot
+		tl.mark(StageTeardown)
+		tl.report(s.cfg.Stages, s.cfg.Logger, name)
 	}()
 }
