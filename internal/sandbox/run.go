@@ -92,7 +92,8 @@ func New(cfg Config) (*Sandbox, error) {
 	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
 	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
 	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
-		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
+		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots),
+		pending: pending{backlog: make(chan struct{}, 2*cfg.Slots)}}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
@@ -129,10 +130,16 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		files[0].Name = lang.SourceFile
 	}
 	tl := newTimeline(time.Now())
+	select {
+	case s.pending.backlog <- struct{}{}:
+	case <-ctx.Done():
+		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
+	}
 	var slot int
 	select {
 	case slot = <-s.slots:
 	case <-ctx.Done():
+		<-s.pending.backlog
 		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
 	tl.mark(StageSlotWait)
@@ -142,6 +149,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	wd, err := s.newWorkDir(name, uid)
 	if err != nil {
 		s.slots <- slot
+		<-s.pending.backlog
 		return execution.Result{}, err
 	}
 	// The steps kill every process of theirs before they return; what is left to remove (the

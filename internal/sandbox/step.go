@@ -107,19 +107,33 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 				readers.Wait()
 			}
 		}
+		reaped := false
 		remove := func() error {
 			defer r.done()
-			// Every process of the run is dead: the orphans it made are zombies of ours by now.
-			defer s.kids.reapOrphans()
+			if !reaped {
+				// Every process of the run is dead: the orphans it made are zombies of ours by now.
+				defer s.kids.reapOrphans()
+			}
 			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
 			}
 			return nil
 		}
-		if j.later != nil {
-			j.later.add(remove)
-		} else {
+		switch {
+		case j.later == nil:
 			err = errors.Join(err, remove())
+		case s.cfg.Level == "gvisor": // runsc's state is deleted by r.done: the slot waits for it
+			j.later.add(remove)
+		default:
+			j.later.check(func() bool {
+				if !cg.empty() {
+					return false
+				}
+				s.kids.reapOrphans()
+				reaped = true
+				return true
+			})
+			j.later.add(remove)
 		}
 	}()
 	files.forget(stdoutR, stderrR)
