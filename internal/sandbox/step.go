@@ -113,6 +113,9 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 			if !reaped {
 				// Every process of the run is dead: the orphans it made are zombies of ours by now.
 				defer s.kids.reapOrphans()
+				if r.reap != nil {
+					defer r.reap()
+				}
 			}
 			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
@@ -129,6 +132,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 				if !cg.empty() {
 					return false
 				}
+				r.reap()
 				s.kids.reapOrphans()
 				reaped = true
 				return true
