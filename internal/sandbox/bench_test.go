@@ -45,7 +45,7 @@ func BenchmarkPythonBare(b *testing.B) {
 // their ratios.
 func BenchmarkPythonSideBySide(b *testing.B) {
 	var log stageLog
-	bd := setup(b, sandbox.Config{UIDBase: 75010, Slots: 1, Stages: log.observe, CPUs: benchCPUs()})
+	bd := setup(b, sandbox.Config{UIDBase: 75010, Slots: 1, Stages: log.observe, CPUs: benchCPUs(), Level: os.Getenv("SANDBOX")})
 	l, _ := bd.langs.Lookup("python")
 	spec := sandbox.Spec{Language: l, Files: []execution.File{{Content: "pass"}}}
 	var bareWall, bareCPU, sbWall, sbCPU, sbSelf time.Duration

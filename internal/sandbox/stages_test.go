@@ -2,7 +2,10 @@
 package sandbox_test
 
 import (
+	"bytes"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -31,7 +34,9 @@ func (l *stageLog) observe(stage string, d time.Duration) {
 func TestStagesReported(t *testing.T) {
 	t.Parallel()
 	var log stageLog
-	bd := setup(t, sandbox.Config{UIDBase: 75000, Slots: 1, Stages: log.observe})
+	var lines lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&lines, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	bd := setup(t, sandbox.Config{UIDBase: 75000, Slots: 1, Stages: log.observe, Logger: logger})
 	if res := bd.run(t, "python", "print('hi')", "", execution.Limits{}); res.Status != execution.StatusCompleted {
 		t.Fatalf("run: %+v", res)
 	}
@@ -47,4 +52,36 @@ func TestStagesReported(t *testing.T) {
 	if log.sums[sandbox.StageProgram] <= 0 {
 		t.Errorf("program stage took %v", log.sums[sandbox.StageProgram])
 	}
+	var stageLines []string
+	for _, l := range strings.Split(lines.String(), "\n") {
+		if strings.Contains(l, `msg="sandbox: run stages"`) {
+			stageLines = append(stageLines, l)
+		}
+	}
+	if len(stageLines) != 1 {
+		t.Fatalf("%d debug lines of stages, want 1:\n%s", len(stageLines), lines.String())
+	}
+	for _, s := range want {
+		if !strings.Contains(stageLines[0], " "+s+"_ms=") {
+			t.Errorf("the debug line lacks %s: %s", s, stageLines[0])
+		}
+	}
+}
+
+// lockedBuffer is a log destination safe for concurrent writes.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
