@@ -175,8 +175,11 @@ func TestMetrics(t *testing.T) {
 		return string(b)
 	}
 	var w string
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(w, `status="CANCELLED"`) && time.Now().Before(deadline); {
-		time.Sleep(100 * time.Millisecond) // the worker stops the cancelled run just after the API records it
+	// The worker stops the cancelled run just after the API records it; a run's stages are
+	// reported once its teardown is over, after its result.
+	for deadline := time.Now().Add(10 * time.Second); !(strings.Contains(w, `status="CANCELLED"`) &&
+		strings.Contains(w, `livecode_run_stage_seconds_count{stage="teardown"} 2`)) && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
 		w = text(worker)
 	}
 	for _, want := range []string{
@@ -185,6 +188,8 @@ func TestMetrics(t *testing.T) {
 		"livecode_queue_wait_seconds_count 2", "livecode_run_duration_seconds_count", "livecode_worker_slots_busy 0",
 		"livecode_worker_slots_idle 3", "livecode_queue_depth 0", "livecode_dead_jobs 0",
 		"livecode_sandbox_failures_total 0", "livecode_job_retries_total 0",
+		`livecode_run_stage_seconds_count{stage="program"} 2`, `livecode_run_stage_seconds_count{stage="hold"} 2`,
+		`livecode_run_stage_seconds_count{stage="result_store"} 1`, `livecode_run_stage_seconds_count{stage="claim"}`,
 	} {
 		if !strings.Contains(w, want) {
 			t.Errorf("worker /metrics lacks %q", want)

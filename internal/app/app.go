@@ -156,6 +156,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	}
 	sc := SandboxConfig(cfg, cfg.Workers, log)
 	sc.Cache = cache
+	sc.Stages = m.Stage
 	sb, err := sandbox.New(sc)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)

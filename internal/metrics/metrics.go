@@ -27,6 +27,7 @@ type Metrics struct {
 	finished  *prometheus.CounterVec
 	wait      prometheus.Histogram
 	run       *prometheus.HistogramVec
+	stage     *prometheus.HistogramVec
 	sandboxFa prometheus.Counter
 	retries   prometheus.Counter
 	busy      atomic.Int64
@@ -47,13 +48,17 @@ func New(slots int, backlog Backlog) *Metrics {
 		Name: "livecode_run_duration_seconds", Help: "Time from RUNNING to the stored result of runs that completed, by language.",
 		Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 12),
 	}, []string{"language"})
+	m.stage = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "livecode_run_stage_seconds", Help: "Time each stage of a run took: the sandbox's (slot_wait, work_dir, compile, prepare, cgroup, start, hold, confine, release, program, wait, usage, classify, teardown) and the worker's (claim, result_store).",
+		Buckets: prometheus.ExponentialBuckets(0.0001, 2.5, 14),
+	}, []string{"stage"})
 	m.sandboxFa = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "livecode_sandbox_failures_total", Help: "Runs whose sandbox failed to start or to finish (infrastructure errors).",
 	})
 	m.retries = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "livecode_job_retries_total", Help: "Job deliveries that were retries after an infrastructure failure.",
 	})
-	m.reg.MustRegister(m.finished, m.wait, m.run, m.sandboxFa, m.retries,
+	m.reg.MustRegister(m.finished, m.wait, m.run, m.stage, m.sandboxFa, m.retries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if slots > 0 {
 		m.reg.MustRegister(
@@ -113,6 +118,11 @@ func (m *Metrics) Finished(e execution.Execution, r execution.Result, ran time.D
 	if ran > 0 { // aborted and cancelled runs have no run time to report
 		m.run.WithLabelValues(e.Language).Observe(ran.Seconds())
 	}
+}
+
+// Stage records how long one stage of a run took.
+func (m *Metrics) Stage(stage string, d time.Duration) {
+	m.stage.WithLabelValues(stage).Observe(d.Seconds())
 }
 
 // SandboxFailed records an infrastructure failure of a run.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
@@ -42,6 +43,9 @@ type Config struct {
 	Defaults execution.Limits
 	// CompileLimits bound the compile step of compiled languages.
 	CompileLimits execution.Limits
+	// Stages, when set, is told how long each stage of every run took (the Stage* names), once
+	// the run's teardown is over. It must be cheap and safe for concurrent use.
+	Stages func(stage string, d time.Duration)
 	// Cache, when set, keeps compile output so that the same program is compiled once per
 	// host; its entries join the runs that use them read-only (an overlay). Nil compiles every run.
 	Cache *compilecache.Cache

@@ -30,6 +30,7 @@ const holdTimeout = 10 * time.Second
 type running struct {
 	cg    runCgroup
 	await func(d time.Duration) // waits, at most d, for the sandbox's processes to be gone
+	reap  func()                // reaps the sandbox's pid 1 once it is a zombie of ours, when known; may be nil
 	done  func()                // releases what the start took
 	// ran reports, once the sandbox's main process was waited for, whether the program was
 	// exec'd and its end seen, through a channel of the sandbox's own that the program cannot
@@ -69,6 +70,7 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
+	j.tl.mark(StagePrepare)
 	cmd.Path = s.cfg.BwrapPath
 	cmd.Args = bwrapArgv(j.argv)
 	cmd.ExtraFiles = []*os.File{seccompR, statusW, blockR, argsF}
@@ -81,9 +83,11 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	if err != nil {
 		return nil, err
 	}
+	j.tl.mark(StageCgroup)
 	if err := s.kids.start(cmd, func() error { return cg.start(cmd) }); err != nil {
 		return nil, errors.Join(startError("bubblewrap", err), cg.remove())
 	}
+	j.tl.mark(StageStart)
 	files.closeChildEnds(cmd)
 	// files closes status and release last, after any abort.
 	l := &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}
@@ -91,19 +95,22 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	err = s.fault("hold")
 	if err == nil {
 		pid, err = l.hold()
+		j.tl.mark(StageHold)
 	}
 	if err == nil {
 		err = errors.Join(s.fault("confine"), setRlimits(j.uid, pid, s.rlimits(j.limits)))
+		j.tl.mark(StageConfine)
 	}
 	if err == nil {
 		err = errors.Join(s.fault("release"), l.start())
+		j.tl.mark(StageRelease)
 	}
 	if err != nil {
 		l.abort()
 		l.close()
 		return nil, errors.Join(fmt.Errorf("sandbox: %w", err), cg.remove())
 	}
-	return &running{cg: cg, await: l.awaitSandbox, done: l.close, ran: l.ran}, nil
+	return &running{cg: cg, await: l.awaitSandbox, reap: l.reap, done: l.close, ran: l.ran}, nil
 }
 
 // createCgroup makes the run's cgroup.
@@ -189,6 +196,13 @@ func (l *launch) awaitSandbox(d time.Duration) {
 		if _, err := unix.Poll(fds, int(left.Milliseconds())+1); err != unix.EINTR {
 			return
 		}
+	}
+}
+
+// reap reaps the sandbox's pid 1 if it is a zombie of this process's by now.
+func (l *launch) reap() {
+	if l.pidfd >= 0 {
+		reapPidfd(l.pidfd)
 	}
 }
 

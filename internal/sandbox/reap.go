@@ -58,6 +58,9 @@ func (c *children) forget(cmd *exec.Cmd) {
 func (c *children) reapOrphans() int {
 	c.gate.Lock()
 	defer c.gate.Unlock()
+	if !anyZombie() { // the usual case once the run's pid 1 is reaped: no /proc walk
+		return 0
+	}
 	var n int
 	for _, pid := range childPids() {
 		c.mu.Lock()
@@ -72,6 +75,22 @@ func (c *children) reapOrphans() int {
 		}
 	}
 	return n
+}
+
+// anyZombie reports whether some child of this process has exited and not been waited for. It
+// waits for none: a child the sandbox started stays for its exec.Cmd.Wait.
+func anyZombie() bool {
+	var info unix.Siginfo // Linux leaves it zeroed when no child is waitable
+	err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
+	return err == nil && info.Signo != 0 || err != nil && err != unix.ECHILD
+}
+
+// reapPidfd reaps the process of pidfd if it is a zombie child of this process: the sandbox's
+// pid 1 becomes one once bubblewrap's outer process, its parent, has exited. Whatever it cannot
+// reap (not exited yet, or not a child) is left to reapOrphans.
+func reapPidfd(pidfd int) {
+	var info unix.Siginfo
+	_ = unix.Waitid(unix.P_PIDFD, pidfd, &info, unix.WEXITED|unix.WNOHANG, nil)
 }
 
 // childPids lists this process's children: each thread has its own list.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
@@ -95,8 +96,9 @@ func New(cfg Config) (*Sandbox, error) {
 	}
 	sweepLeftovers(cfg, driver) // this instance's lock is held: the sweep leaves it alone
 	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
-	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog, copyArtifacts: copyArtifacts,
-		mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots)}
+	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
+		copyArtifacts: copyArtifacts, mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots),
+		pending: pending{backlog: make(chan struct{}, 2*cfg.Slots)}}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
@@ -132,28 +134,38 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 	if len(files) > 0 && files[0].Name == "" {
 		files[0].Name = lang.SourceFile
 	}
+	tl := newTimeline(time.Now())
+	select {
+	case s.pending.backlog <- struct{}{}:
+	case <-ctx.Done():
+		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
+	}
 	var slot int
 	select {
 	case slot = <-s.slots:
 	case <-ctx.Done():
+		<-s.pending.backlog
 		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
+	tl.mark(StageSlotWait)
 	uid := s.cfg.UIDBase + slot
 	// Opaque: it names the run's cgroup and work dir, which the program may learn.
 	name := opaqueID()
 	wd, err := s.newWorkDir(name, uid)
 	if err != nil {
 		s.slots <- slot
+		<-s.pending.backlog
 		return execution.Result{}, err
 	}
 	// The steps kill every process of theirs before they return; what is left to remove (the
 	// cgroups, then the work dir) goes after the result, off the run's critical path.
 	td := &teardown{}
 	td.add(func() error { return errors.Join(wd.remove(), s.fault("work dir remove")) })
-	defer s.finish(td, slot)
+	defer s.finish(td, slot, tl, name)
 	if err := errors.Join(s.fault("write files"), wd.writeFiles(files, uid)); err != nil {
 		return execution.Result{}, err
 	}
+	tl.mark(StageWorkDir)
 	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, later: td}
 
 	var res execution.Result
@@ -179,16 +191,19 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 				return res, err
 			}
 		}
+		tl.mark(StageCompile)
 	}
 	job.name = name
 	job.argv = append(append([]string(nil), lang.Run...), spec.Args...)
 	job.limits = fillLimits(spec.Limits, fillLimits(lang.Limits, s.cfg.Defaults))
 	job.stdin, job.live = spec.Stdin, spec.Output
+	job.tl = tl
 	out, err := s.step(ctx, job)
 	if err != nil {
 		return res, err
 	}
 	run := s.classify(out, job.limits)
+	tl.mark(StageClassify)
 	run.CompileOutput, run.CompileTimeMS = res.CompileOutput, res.CompileTimeMS
 	if out.canceled {
 		run.Status, run.Reason = execution.StatusCancelled, execution.ReasonCancelled

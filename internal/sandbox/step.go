@@ -34,6 +34,7 @@ type step struct {
 	langMounts []string  // the language's extra read-only host paths
 	work       string    // host dir bound as /work when not dir/work: the overlay of a cached build
 	later      *teardown // when set, the cgroup is removed there instead of before step returns
+	tl         *timeline // the run's stages; nil for a compile step
 }
 
 // stepOutcome is what the host observed of one step.
@@ -79,6 +80,9 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	}
 	r, err := begin(cmd, j, &files, limits)
 	defer s.kids.forget(cmd) // waited for by then, by step or by the failed start
+	if s.cfg.Level == "gvisor" {
+		j.tl.mark(StageStart)
+	}
 	if err != nil {
 		// A failed start killed what it started and removed its cgroup: the held child that
 		// bubblewrap leaves is a zombie of ours by now.
@@ -103,19 +107,37 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 				readers.Wait()
 			}
 		}
+		reaped := false
 		remove := func() error {
 			defer r.done()
-			// Every process of the run is dead: the orphans it made are zombies of ours by now.
-			defer s.kids.reapOrphans()
+			if !reaped {
+				// Every process of the run is dead: the orphans it made are zombies of ours by now.
+				defer s.kids.reapOrphans()
+				if r.reap != nil {
+					defer r.reap()
+				}
+			}
 			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
 				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
 			}
 			return nil
 		}
-		if j.later != nil {
-			j.later.add(remove)
-		} else {
+		switch {
+		case j.later == nil:
 			err = errors.Join(err, remove())
+		case s.cfg.Level == "gvisor": // runsc's state is deleted by r.done: the slot waits for it
+			j.later.add(remove)
+		default:
+			j.later.check(func() bool {
+				if !cg.empty() {
+					return false
+				}
+				r.reap()
+				s.kids.reapOrphans()
+				reaped = true
+				return true
+			})
+			j.later.add(remove)
 		}
 	}()
 	files.forget(stdoutR, stderrR)
@@ -151,6 +173,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	}()
 	werr := cmd.Wait()
 	out.wall = time.Since(start)
+	j.tl.mark(StageProgram)
 	timer.Stop()
 	close(done)
 	if werr == nil {
@@ -171,6 +194,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 		}
 	}
 	readers.Wait()
+	j.tl.mark(StageWait)
 	if err := col.failed(); err != nil {
 		return out, fmt.Errorf("sandbox: read output: %w", err)
 	}
@@ -180,6 +204,7 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	if err != nil {
 		return out, fmt.Errorf("sandbox: read cgroup usage: %w", err)
 	}
+	j.tl.mark(StageUsage)
 	out.stdout, out.stderr, out.output, _ = col.snapshot()
 	out.timedOut, out.overOutput, out.canceled = timedOut.Load(), overOutput.Load(), canceled.Load()
 	// What the program wrote is never looked at: only the sandbox's own report says it ran.

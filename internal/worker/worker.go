@@ -47,6 +47,8 @@ type Observer interface {
 	Retried()
 	// Released is called once for every Started, when the slot is free again.
 	Released()
+	// Stage is told how long a stage of the worker's took: "claim" or "result_store".
+	Stage(stage string, d time.Duration)
 }
 
 // Config tunes a Worker. The zero value of each field means its default.
@@ -119,7 +121,9 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		w.cfg.Observer.Retried()
 	}
 	log := w.cfg.Logger.With("execution_id", id, "worker_id", w.cfg.ID)
+	claimStart := time.Now()
 	e, ok, err := w.store.Claim(ctx, id, w.cfg.ID, w.cfg.Now(), w.cfg.Lease)
+	w.cfg.Observer.Stage("claim", time.Since(claimStart))
 	if err != nil {
 		return fmt.Errorf("claim %s: %w", id, err)
 	}
@@ -169,9 +173,11 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		}
 		return err
 	}
+	storeStart := time.Now()
 	if err := w.finish(ctx, e, res); err != nil {
 		return err
 	}
+	w.cfg.Observer.Stage("result_store", time.Since(storeStart))
 	finished := w.cfg.Now()
 	w.cfg.Observer.Finished(e, res, finished.Sub(started))
 	log.Info("execution transition", "status", res.Status, "reason", res.Reason, "at", finished,
@@ -285,3 +291,4 @@ func (nopObserver) Finished(execution.Execution, execution.Result, time.Duration
 func (nopObserver) SandboxFailed(execution.Execution, error)                      {}
 func (nopObserver) Retried()                                                      {}
 func (nopObserver) Released()                                                     {}
+func (nopObserver) Stage(string, time.Duration)                                   {}
