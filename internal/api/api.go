@@ -86,6 +86,7 @@ type settings struct {
 	RunRateLimit        int
 	RunRateWindow       time.Duration
 	IdempotencyTTL      time.Duration
+	MaxWait             time.Duration // longest wait of a one-call run
 	QueueCapacity       int
 	QueueTimeout        time.Duration
 	DepthCacheTTL       time.Duration
@@ -113,6 +114,7 @@ func (c Config) settings() settings {
 		RunRateLimit:        c.RunRateLimit,
 		RunRateWindow:       c.RunRateWindow,
 		IdempotencyTTL:      c.IdempotencyTTL,
+		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
 		DepthCacheTTL:       c.DepthCacheTTL,
@@ -161,6 +163,7 @@ func (c settings) withDefaults() settings {
 	defDur(&c.RunRateWindow, d.RunRateWindow)
 	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
 	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)
+	defDur(&c.MaxWait, time.Duration(d.MaxWaitMS)*time.Millisecond)
 	defDur(&c.QueueTimeout, d.QueueTimeout)
 	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
 	defDur(&c.BusyRetryAfter, 5*time.Second)

@@ -92,6 +92,10 @@ type NewExecution struct {
 
 	// SaveCode also stores Language and Code on the session (POST /executions).
 	SaveCode bool
+	// NewSession, when set, is created in the same transaction as the execution, and only if it
+	// is admitted: a one-call run (POST /run) has a session of its own that nothing else uses.
+	// Its ID must be SessionID. An idempotent replay creates nothing.
+	NewSession *session.Session
 
 	// MaxActive bounds the session's QUEUED+RUNNING executions; 0 means unlimited.
 	MaxActive int

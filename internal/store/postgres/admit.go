@@ -22,6 +22,10 @@ type admitTx struct{ q *pgdb.Queries }
 
 var _ store.AdmitTx = admitTx{}
 
+func (t admitTx) InsertSession(ctx context.Context, s session.Session) error {
+	return insertSession(ctx, t.q, s)
+}
+
 func (t admitTx) LockSession(ctx context.Context, id string) (session.Status, string, bool, error) {
 	s, err := t.q.LockSession(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -20,6 +20,10 @@ type admitTx struct{ q *sqlitedb.Queries }
 
 var _ store.AdmitTx = admitTx{}
 
+func (t admitTx) InsertSession(ctx context.Context, s session.Session) error {
+	return insertSession(ctx, t.q, s)
+}
+
 func (t admitTx) LockSession(ctx context.Context, id string) (session.Status, string, bool, error) {
 	s, err := t.q.GetSession(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
