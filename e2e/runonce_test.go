@@ -1,0 +1,81 @@
+// End-to-end one-call runs (POST /run) on `livecode serve`, and their latency beside the session flow.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"livecode/internal/testsvc"
+)
+
+// compatUIDBase is the sandbox uid range of the one-call and compatible API tests.
+const compatUIDBase = 76000
+
+// startCompat starts `livecode serve` for the one-call and compatible API tests, on uids from uidBase.
+func startCompat(t testing.TB, uidBase int, env ...string) *proc {
+	t.Helper()
+	return start(t, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
+		fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase), "RUN_RATE_LIMIT=0"}, env...)...)
+}
+
+// runResult is the subset of POST /run's answer the tests read.
+type runResult struct {
+	execution
+	SessionID string `json:"session_id"`
+}
+
+func TestRunOnceEndToEnd(t *testing.T) {
+	t.Parallel()
+	p := startCompat(t, compatUIDBase)
+	var r runResult
+	code := call(t, "POST", p.URL+"/run", map[string]any{"language": "python", "code": "import sys\nprint(input()*2, sys.argv[1:])",
+		"stdin": "ab\n", "args": []string{"x"}, "wait_ms": testsvc.ScaleMS(20000)}, &r)
+	if code != 200 || r.Status != "COMPLETED" || r.Stdout != "abab ['x']\n" {
+		t.Fatalf("POST /run: %d %+v", code, r)
+	}
+	var stored runResult
+	if c := call(t, "GET", p.URL+"/executions/"+r.ID, nil, &stored); c != 200 || stored.Stdout != r.Stdout {
+		t.Errorf("GET /executions/%s: %d %+v", r.ID, c, stored)
+	}
+	// A run longer than its wait answers 202, and ends by itself.
+	code = call(t, "POST", p.URL+"/run", map[string]any{"language": "bash", "code": "sleep 1; echo late", "wait_ms": 0}, &r)
+	if code != 202 || terminal(r.Status) {
+		t.Fatalf("POST /run wait_ms 0: %d %+v", code, r)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testsvc.Scale(60*time.Second))
+	defer cancel()
+	if e := await(ctx, t, p.URL, r.ID); e.Status != "COMPLETED" || e.Stdout != "late\n" {
+		t.Errorf("after 202: %+v", e)
+	}
+}
+
+// TestRunOnceLatency logs the median latency of print("hi") through POST /run and through the
+// session flow (create, run, poll every 2 ms) on the same server; it asserts only the results.
+func TestRunOnceLatency(t *testing.T) {
+	t.Parallel()
+	p := startCompat(t, compatUIDBase+100)
+	ctx, cancel := context.WithTimeout(context.Background(), testsvc.Scale(120*time.Second))
+	defer cancel()
+	const n = 10
+	var once, flow []time.Duration
+	for range n {
+		begin := time.Now()
+		var r runResult
+		if code := call(t, "POST", p.URL+"/run", map[string]any{"language": "python", "code": `print("hi")`}, &r); code != 200 || r.Stdout != "hi\n" {
+			t.Fatalf("POST /run: %d %+v", code, r)
+		}
+		once = append(once, time.Since(begin))
+		begin = time.Now()
+		if e := await(ctx, t, p.URL, run(t, p.URL, newSession(t, p.URL, "python", `print("hi")`), nil)); e.Stdout != "hi\n" {
+			t.Fatalf("session flow: %+v", e)
+		}
+		flow = append(flow, time.Since(begin))
+	}
+	slices.Sort(once)
+	slices.Sort(flow)
+	t.Logf("print(\"hi\") median of %d: POST /run %v, session flow (create + run + poll 2 ms) %v", n, once[n/2], flow[n/2])
+}
