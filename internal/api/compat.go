@@ -1,0 +1,64 @@
+// Compatible APIs' common ground: decoding their bodies, and livecode's errors in their words.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// compatError is an error as a compatible API reports it: the status toHTTP gives it, its
+// message prefixed with the field at fault, and its headers (Retry-After).
+type compatError struct {
+	status  int
+	message string
+	headers http.Header
+}
+
+// compatErrorOf maps err through toHTTP, the one mapping of livecode's errors.
+func (s *server) compatErrorOf(ctx context.Context, op string, err error) compatError {
+	var p *problemDoc
+	if !errors.As(s.toHTTP(ctx, op, err), &p) {
+		return compatError{status: http.StatusInternalServerError, message: "internal error"}
+	}
+	msg := p.Detail
+	if len(p.Errors) > 0 && p.Errors[0].Location != "" {
+		msg = strings.TrimPrefix(p.Errors[0].Location, "body.") + ": " + msg
+	}
+	return compatError{status: p.Status, message: msg, headers: p.headers}
+}
+
+// badRequest is a compatible API's own validation error.
+func badRequest(format string, args ...any) compatError {
+	return compatError{status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}
+}
+
+// decodeBody decodes a JSON body of at most MAX_BODY_BYTES into dst; an empty body leaves dst.
+func (s *server) decodeBody(w http.ResponseWriter, r *http.Request, dst any) *compatError {
+	body := http.MaxBytesReader(w, r.Body, int64(s.cfg.MaxBodyBytes))
+	err := json.NewDecoder(body).Decode(dst)
+	var tooBig *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return nil
+	case errors.As(err, &tooBig):
+		return &compatError{status: http.StatusRequestEntityTooLarge,
+			message: fmt.Sprintf("request body is larger than %d bytes (MAX_BODY_BYTES)", s.cfg.MaxBodyBytes)}
+	}
+	e := badRequest("request body is not valid JSON: %v", err)
+	return &e
+}
+
+// writeJSON writes v as a JSON answer with status.
+func writeJSON(w http.ResponseWriter, status int, v any, headers http.Header) {
+	for k, vs := range headers {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
