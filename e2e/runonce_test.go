@@ -3,8 +3,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -15,11 +13,12 @@ import (
 // compatUIDBase is the sandbox uid range of the one-call and compatible API tests.
 const compatUIDBase = 76000
 
-// startCompat starts `livecode serve` for the one-call and compatible API tests, on uids from uidBase.
+// startCompat starts `livecode serve` with every language of the corpus, for the one-call and
+// compatible API tests, on uids from uidBase.
 func startCompat(t testing.TB, uidBase int, env ...string) *proc {
 	t.Helper()
-	return start(t, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
-		fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase), "RUN_RATE_LIMIT=0"}, env...)...)
+	p, _ := startLanguages(t, uidBase, env...)
+	return p
 }
 
 // runResult is the subset of POST /run's answer the tests read.
