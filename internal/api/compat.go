@@ -11,12 +11,22 @@ import (
 	"strings"
 )
 
-// compatError is an error as a compatible API reports it: the status toHTTP gives it, its
-// message prefixed with the field at fault, and its headers (Retry-After).
+// compatError is an error as a compatible API reports it: the status toHTTP gives it, the
+// request field at fault (livecode's name, without "body."), its message and its headers
+// (Retry-After).
 type compatError struct {
 	status  int
+	field   string
 	message string
 	headers http.Header
+}
+
+// withField is the message prefixed with the field at fault, if any.
+func (e compatError) withField() string {
+	if e.field == "" {
+		return e.message
+	}
+	return e.field + ": " + e.message
 }
 
 // compatErrorOf maps err through toHTTP, the one mapping of livecode's errors.
@@ -25,11 +35,11 @@ func (s *server) compatErrorOf(ctx context.Context, op string, err error) compat
 	if !errors.As(s.toHTTP(ctx, op, err), &p) {
 		return compatError{status: http.StatusInternalServerError, message: "internal error"}
 	}
-	msg := p.Detail
-	if len(p.Errors) > 0 && p.Errors[0].Location != "" {
-		msg = strings.TrimPrefix(p.Errors[0].Location, "body.") + ": " + msg
+	e := compatError{status: p.Status, message: p.Detail, headers: p.headers}
+	if len(p.Errors) > 0 {
+		e.field = strings.TrimPrefix(p.Errors[0].Location, "body.")
 	}
-	return compatError{status: p.Status, message: msg, headers: p.headers}
+	return e
 }
 
 // badRequest is a compatible API's own validation error.

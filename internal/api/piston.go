@@ -234,7 +234,7 @@ func pistonFail(w http.ResponseWriter, e compatError) {
 	if e.status == http.StatusUnprocessableEntity || e.status == http.StatusRequestEntityTooLarge {
 		e.status = http.StatusBadRequest
 	}
-	writeJSON(w, e.status, map[string]string{"message": e.message}, e.headers)
+	writeJSON(w, e.status, map[string]string{"message": e.withField()}, e.headers)
 }
 
 var semverRE = regexp.MustCompile(`\d+(\.\d+)+`)

@@ -32,6 +32,7 @@ type runRequest struct {
 	Limits         RunLimits
 	SaveCode       bool
 	IdempotencyKey string
+	ExpectedOutput *string // stored to judge the output by (the Judge0 API)
 
 	languageField string  // where a refused language is reported
 	givenLanguage *string // language and code as the client sent them, for the hash
@@ -83,7 +84,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 // run gets its new session's id, so that a retry of the same request matches it.
 func (s *server) newExecution(ctx context.Context, r *runRequest, limits execution.Limits, extra []execution.File) store.NewExecution {
 	n := store.NewExecution{Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
-		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode, Interactive: r.Interactive,
+		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode, Interactive: r.Interactive, ExpectedOutput: r.ExpectedOutput,
 		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
 		OwnerMaxActive: s.cfg.QuotaMaxActive, OwnerRateLimit: s.cfg.QuotaRunRateLimit, OwnerRateWindow: s.cfg.QuotaRunRateWindow,
 	}
@@ -187,7 +188,8 @@ func (r runRequest) hash() string {
 		Limits      RunLimits   `json:"limits"`
 		Files       []FileInput `json:"files,omitempty"`       // omitted when absent: older hashes stay valid
 		Interactive bool        `json:"interactive,omitempty"` // likewise
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive}
+		Expected    *string     `json:"expected_output,omitempty"`
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput}
 	b, _ := json.Marshal(canonical) // cannot fail: strings, ints and slices only
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -89,6 +89,8 @@ type NewExecution struct {
 	Now       time.Time
 	// Interactive keeps the program's stdin open for input sent while it runs.
 	Interactive bool
+	// ExpectedOutput is stored for judging the run's output; nil stores none.
+	ExpectedOutput *string
 
 	// SaveCode also stores Language and Code on the session (POST /executions).
 	SaveCode bool
