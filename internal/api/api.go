@@ -87,6 +87,7 @@ type settings struct {
 	RunRateWindow       time.Duration
 	IdempotencyTTL      time.Duration
 	MaxWait             time.Duration // longest wait of a one-call run
+	MaxBatch            int
 	QueueCapacity       int
 	QueueTimeout        time.Duration
 	DepthCacheTTL       time.Duration
@@ -115,6 +116,7 @@ func (c Config) settings() settings {
 		RunRateWindow:       c.RunRateWindow,
 		IdempotencyTTL:      c.IdempotencyTTL,
 		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
+		MaxBatch:            c.MaxBatch,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
 		DepthCacheTTL:       c.DepthCacheTTL,
@@ -150,6 +152,7 @@ func (c settings) withDefaults() settings {
 	def(&c.MaxArgBytes, d.MaxArgBytes)
 	def(&c.MaxArgsBytes, d.MaxArgsBytes)
 	def(&c.MaxFiles, d.MaxFiles)
+	def(&c.MaxBatch, d.MaxBatch)
 	dl, ml := d.Defaults(), d.Maximums()
 	def(&c.Defaults.TimeLimitMS, dl.TimeLimitMS)
 	def(&c.Defaults.MemoryLimitMB, dl.MemoryLimitMB)

@@ -43,6 +43,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
 	s.streamRoutes(mux, api)
 	s.pistonRoutes(mux)
+	s.judge0Routes(mux)
 	register(s, api, huma.Operation{OperationID: "list-languages", Method: http.MethodGet, Path: "/languages",
 		Summary: "List languages", Tags: []string{"languages"}}, s.listLanguages)
 
