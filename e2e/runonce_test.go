@@ -3,6 +3,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -77,4 +78,28 @@ func TestRunOnceLatency(t *testing.T) {
 	slices.Sort(once)
 	slices.Sort(flow)
 	t.Logf("print(\"hi\") median of %d: POST /run %v, session flow (create + run + poll 2 ms) %v", n, once[n/2], flow[n/2])
+}
+
+// TestRunOnceDistributed waits for one-call runs across processes: the API server follows the
+// result over Redis while a worker process runs them, on PostgreSQL.
+func TestRunOnceDistributed(t *testing.T) {
+	t.Parallel()
+	env := distributedEnv(t)
+	api := start(t, "api", env...)
+	start(t, "worker", append(env, "WORKERS=2", fmt.Sprintf("SANDBOX_UID_BASE=%d", compatUIDBase+500))...)
+	var r runResult
+	if code := call(t, "POST", api.URL+"/run", map[string]any{"language": "python", "code": `print("hi")`}, &r); code != 200 ||
+		r.Status != "COMPLETED" || r.Stdout != "hi\n" {
+		t.Fatalf("POST /run: %d %+v", code, r)
+	}
+	var j judge0Answer
+	if code := call(t, "POST", api.URL+"/judge0/submissions?wait=true", map[string]any{"language_id": 71,
+		"source_code": "print(input())", "stdin": "ok", "expected_output": "ok"}, &j); code != 201 || j.Status.ID != 3 {
+		t.Errorf("judge0 wait: %d %+v", code, j)
+	}
+	var a pistonAnswer
+	if code := call(t, "POST", api.URL+"/piston/api/v2/execute", map[string]any{"language": "bash", "version": "*",
+		"files": []map[string]any{{"content": "echo $1"}}, "args": []string{"arg"}}, &a); code != 200 || a.Run == nil || a.Run.Stdout != "arg\n" {
+		t.Errorf("piston: %d %+v", code, a)
+	}
 }
