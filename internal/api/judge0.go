@@ -94,9 +94,9 @@ func (s *server) judge0Create(w http.ResponseWriter, r *http.Request) {
 	if !q.wait {
 		wait = 0
 	}
-	e, lang, status, body := s.judge0Submit(r.Context(), in, q.base64, wait)
-	if body != nil {
-		writeJSON(w, status, body, nil)
+	e, lang, refused := s.judge0Submit(r.Context(), in, q.base64, wait)
+	if refused != nil {
+		writeJSON(w, refused.status, refused.body, refused.headers)
 		return
 	}
 	if !q.wait {
@@ -111,21 +111,28 @@ func (s *server) judge0Create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, doc, nil)
 }
 
-// judge0Submit admits one submission. On refusal it returns the status and Judge0 body to answer.
-func (s *server) judge0Submit(ctx context.Context, in judge0Request, b64 bool, wait time.Duration) (execution.Execution, judge0Language, int, any) {
+// judge0Refusal is a refused submission as Judge0 answers it.
+type judge0Refusal struct {
+	status  int
+	body    any // judge0Errors, or {"error": …}
+	headers http.Header
+}
+
+// judge0Submit admits one submission and waits at most wait for its end; nil refusal means admitted.
+func (s *server) judge0Submit(ctx context.Context, in judge0Request, b64 bool, wait time.Duration) (execution.Execution, judge0Language, *judge0Refusal) {
 	lang, req, errs := s.judge0Run(in, b64)
 	if len(errs) > 0 {
-		return execution.Execution{}, lang, http.StatusUnprocessableEntity, errs
+		return execution.Execution{}, lang, &judge0Refusal{status: http.StatusUnprocessableEntity, body: errs}
 	}
 	e, err := s.admitAndWait(ctx, req, wait)
 	if err != nil {
 		ce := s.compatErrorOf(ctx, "judge0-submit", err)
 		if f := judge0FieldOf(ce.field, in); f != "" && problem.KindOf(err) != problem.RateLimited && problem.KindOf(err) != problem.Unavailable {
-			return e, lang, http.StatusUnprocessableEntity, judge0Errors{f: {ce.message}}
+			return e, lang, &judge0Refusal{status: http.StatusUnprocessableEntity, body: judge0Errors{f: {ce.message}}}
 		}
-		return e, lang, ce.status, map[string]string{"error": ce.message}
+		return e, lang, &judge0Refusal{status: ce.status, body: map[string]string{"error": ce.message}, headers: ce.headers}
 	}
-	return e, lang, 0, nil
+	return e, lang, nil
 }
 
 // judge0Run checks a submission and maps it onto a one-call run.

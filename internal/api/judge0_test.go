@@ -197,3 +197,35 @@ func TestJudge0LanguagesAndStatuses(t *testing.T) {
 		t.Errorf("statuses %v", statuses)
 	}
 }
+
+// Judge0 clients send their key as X-Auth-Token; each key sees only its own submissions.
+func TestJudge0AuthToken(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withKeys)
+	body := `{"source_code": "x", "language_id": 71}`
+	b.do(t, "POST", "/judge0/submissions", body).want(t, http.StatusUnauthorized)
+	token := b.do(t, "POST", "/judge0/submissions", body, "X-Auth-Token", aliceKey).want(t, http.StatusCreated).str("token")
+	b.do(t, "GET", "/judge0/submissions/"+token, nil, "X-Auth-Token", aliceKey).want(t, http.StatusOK)
+	b.do(t, "GET", "/judge0/submissions/"+token, nil, "X-Auth-Token", bobKey).want(t, http.StatusNotFound)
+	// X-Auth-Token is Judge0's: elsewhere it is no key.
+	b.do(t, "GET", "/executions/"+token, nil, "X-Auth-Token", aliceKey).want(t, http.StatusUnauthorized)
+}
+
+// Quotas apply to each submission of a batch on its own; a refusal beyond them carries Retry-After.
+func TestJudge0Quota(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withKeys, func(c *api.Config, _ *api.Deps) { c.QuotaRunRateLimit = 2 })
+	sub := `{"source_code": "x", "language_id": 71}`
+	r := b.do(t, "POST", "/judge0/submissions/batch", `{"submissions": [`+sub+`, `+sub+`, `+sub+`]}`, bearer(aliceKey)...).want(t, http.StatusCreated)
+	var items []map[string]any
+	if err := json.Unmarshal(r.raw, &items); err != nil || len(items) != 3 {
+		t.Fatalf("batch %s: %v", r.raw, err)
+	}
+	if items[0]["token"] == nil || items[1]["token"] == nil || items[2]["error"] == nil {
+		t.Errorf("batch past the quota: %s", r.raw)
+	}
+	one := b.do(t, "POST", "/judge0/submissions", sub, bearer(aliceKey)...).want(t, http.StatusTooManyRequests)
+	if one.header.Get("Retry-After") == "" || one.str("error") == "" {
+		t.Errorf("429: %v %s", one.header, one.raw)
+	}
+}

@@ -28,9 +28,9 @@ func (s *server) judge0CreateBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]any, len(in.Submissions))
 	for i, sub := range in.Submissions {
-		e, _, _, refusal := s.judge0Submit(r.Context(), sub, q.base64, 0)
-		if refusal != nil {
-			out[i] = refusal
+		e, _, refused := s.judge0Submit(r.Context(), sub, q.base64, 0)
+		if refused != nil {
+			out[i] = refused.body
 			continue
 		}
 		out[i] = map[string]string{"token": e.ID}
