@@ -104,7 +104,9 @@ func (s *server) pistonExecute(w http.ResponseWriter, r *http.Request) {
 	e, err := s.admitAndWait(r.Context(), req, s.cfg.MaxWait)
 	switch {
 	case err != nil:
-		pistonFail(w, s.compatErrorOf(r.Context(), "piston-execute", err))
+		ce := s.compatErrorOf(r.Context(), "piston-execute", err)
+		ce.field = pistonFieldOf(ce.field)
+		pistonFail(w, ce)
 	case !e.Status.Terminal():
 		pistonFail(w, compatError{status: http.StatusGatewayTimeout, message: fmt.Sprintf(
 			"execution %s did not end within %v (MAX_WAIT_MS); GET /executions/%s has it", e.ID, s.cfg.MaxWait, e.ID)})
@@ -264,4 +266,15 @@ func versionMatches(version, selector string) bool {
 		}
 	}
 	return true
+}
+
+// pistonFieldOf names, in Piston's terms, the request field livecode's error names.
+func pistonFieldOf(field string) string {
+	switch field {
+	case "time_limit_ms":
+		return "run_timeout"
+	case "memory_limit_mb":
+		return "run_memory_limit"
+	}
+	return field
 }

@@ -106,7 +106,7 @@ func TestPistonExecuteErrors(t *testing.T) {
 		{"version mismatch", `{"language": "python", "version": "2.7", ` + file + `}`, 400, "python-2.7 runtime is unknown"},
 		{"no files", `{"language": "python", "version": "*", "files": []}`, 400, "files is required"},
 		{"bad encoding", `{"language": "python", "version": "3.x", "files": [{"content": "!!", "encoding": "base64"}]}`, 400, "files[0].content"},
-		{"run_timeout above max", `{"language": "python", "version": "*", "run_timeout": 99999999, ` + file + `}`, 400, "time_limit_ms"},
+		{"run_timeout above max", `{"language": "python", "version": "*", "run_timeout": 99999999, ` + file + `}`, 400, "run_timeout: time_limit_ms must be between 1 and 30000"},
 		{"zero run_memory_limit", `{"language": "python", "version": "*", "run_memory_limit": 0, ` + file + `}`, 400, "run_memory_limit"},
 		{"bad file name", `{"language": "python", "version": "*", "files": [{"name": "../x", "content": "x"}]}`, 400, "files[0].name"},
 		{"not JSON", `{"language":`, 400, "not valid JSON"},

@@ -113,3 +113,19 @@ func TestRunOnceRefusesBadInput(t *testing.T) {
 		t.Errorf("queue depth %d (%v) after refusals, want 0", d, err)
 	}
 }
+
+// The API's description documents both answers of POST /run.
+func TestRunOnceDocumented(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.do(t, "GET", "/openapi.json", nil).want(t, http.StatusOK)
+	paths, _ := doc.body["paths"].(map[string]any)
+	run, _ := paths["/run"].(map[string]any)
+	post, _ := run["post"].(map[string]any)
+	responses, _ := post["responses"].(map[string]any)
+	for _, code := range []string{"200", "202", "422", "429"} {
+		if _, ok := responses[code]; !ok {
+			t.Errorf("POST /run documents no %s: %v", code, keysOf(responses))
+		}
+	}
+}
