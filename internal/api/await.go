@@ -16,7 +16,7 @@ import (
 const staleCheck = 2 * time.Second
 
 // awaitEnd waits at most wait for e to end and returns it as stored then; a client that goes
-// away ends the wait with its context's error. The wait holds nothing but the request: it
+// away ends the wait, and gets e as it was (it reads no answer). The wait holds nothing but the request: it
 // follows the execution's topic, and reads the store only at the end, every staleCheck on a
 // quiet topic, and with a backoff while the broker is absent or failing.
 func (s *server) awaitEnd(ctx context.Context, e execution.Execution, wait time.Duration) (execution.Execution, error) {
@@ -26,8 +26,8 @@ func (s *server) awaitEnd(ctx context.Context, e execution.Execution, wait time.
 	wctx, cancel := context.WithTimeout(ctx, wait)
 	s.untilEnd(wctx, e.ID)
 	cancel()
-	if err := ctx.Err(); err != nil {
-		return e, err
+	if ctx.Err() != nil {
+		return e, nil
 	}
 	return s.deps.Store.GetExecution(ctx, e.ID)
 }

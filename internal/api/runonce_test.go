@@ -129,3 +129,20 @@ func TestRunOnceDocumented(t *testing.T) {
 		}
 	}
 }
+
+// One-call runs count against the API key's quota like every run, and their idempotency keys
+// are the key's own.
+func TestRunOnceQuotaAndKeyScope(t *testing.T) {
+	t.Parallel()
+	b := setup(t, withKeys, func(c *api.Config, _ *api.Deps) { c.QuotaMaxActive = 1 })
+	body := map[string]any{"language": "python", "code": "print(1)", "wait_ms": 0}
+	b.do(t, "POST", "/run", body, append(bearer(aliceKey), "Idempotency-Key", "same")...).want(t, http.StatusAccepted)
+	r := b.do(t, "POST", "/run", map[string]any{"language": "python", "code": "print(2)", "wait_ms": 0}, bearer(aliceKey)...)
+	r.want(t, http.StatusTooManyRequests)
+	// bob's "same" is not alice's.
+	bob := b.do(t, "POST", "/run", map[string]any{"language": "python", "code": "print(3)", "wait_ms": 0},
+		append(bearer(bobKey), "Idempotency-Key", "same")...).want(t, http.StatusAccepted)
+	if got := b.do(t, "GET", "/executions/"+bob.str("execution_id"), nil, bearer(aliceKey)...); got.status != http.StatusNotFound {
+		t.Errorf("alice reads bob's one-call run: %d", got.status)
+	}
+}
