@@ -33,26 +33,14 @@ type runOnceOutput struct {
 // runOnce serves POST /run: the run gets a session of its own, created with it in one
 // transaction, so it passes the same admission, quotas and queue as every run.
 func (s *server) runOnce(ctx context.Context, in *runOnceInput) (*runOnceOutput, error) {
-	b := in.Body
-	if b.Code != nil && len(b.Files) > 0 {
-		return nil, unprocessable("body.files", "give code or files, not both")
-	}
-	if b.Code == nil && len(b.Files) == 0 {
-		return nil, unprocessable("body.code", "code or files is required")
-	}
-	code, err := s.resolveCode("code", alias{"code", b.Code})
+	req, err := s.oneCall(in.Body)
 	if err != nil {
 		return nil, err
 	}
-	wait, err := s.waitFor("body.wait_ms", b.WaitMS)
+	req.IdempotencyKey = in.IdempotencyKey
+	wait, err := s.waitFor("body.wait_ms", in.Body.WaitMS)
 	if err != nil {
 		return nil, err
-	}
-	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
-		Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey, languageField: "body.language",
-		givenLanguage: &b.Language, givenCode: code}
-	if code != nil {
-		req.Code = *code
 	}
 	e, err := s.admitAndWait(ctx, req, wait)
 	if err != nil {
@@ -63,6 +51,26 @@ func (s *server) runOnce(ctx context.Context, in *runOnceInput) (*runOnceOutput,
 		out.Status = http.StatusAccepted
 	}
 	return out, nil
+}
+
+// oneCall checks what submit does not of a one-call run's body, and makes its run request.
+func (s *server) oneCall(b runOnceBody) (runRequest, error) {
+	if b.Code != nil && len(b.Files) > 0 {
+		return runRequest{}, unprocessable("body.files", "give code or files, not both")
+	}
+	if b.Code == nil && len(b.Files) == 0 {
+		return runRequest{}, unprocessable("body.code", "code or files is required")
+	}
+	code, err := s.resolveCode("code", alias{"code", b.Code})
+	if err != nil {
+		return runRequest{}, err
+	}
+	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
+		Limits: b.RunLimits, languageField: "body.language", givenLanguage: &b.Language, givenCode: code}
+	if code != nil {
+		req.Code = *code
+	}
+	return req, nil
 }
 
 // admitAndWait is the one admission path of every one-call run (POST /run and the compatible
