@@ -49,6 +49,7 @@ func (s *server) judge0Routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+judge0Prefix+"/submissions/batch", s.judge0CreateBatch)
 	mux.HandleFunc("GET "+judge0Prefix+"/submissions/batch", s.judge0GetBatch)
 	mux.HandleFunc("GET "+judge0Prefix+"/languages", s.judge0ListLanguages)
+	mux.HandleFunc("GET "+judge0Prefix+"/config_info", s.judge0ConfigInfo)
 	mux.HandleFunc("GET "+judge0Prefix+"/statuses", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, judge0StatusList(), nil)
 	})

@@ -229,3 +229,17 @@ func TestJudge0Quota(t *testing.T) {
 		t.Errorf("429: %v %s", one.header, one.raw)
 	}
 }
+
+// A Judge0 client learns the server's limits in Judge0's units: the maximums the refusals name.
+func TestJudge0ConfigInfo(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.do(t, "GET", "/judge0/config_info", nil).want(t, http.StatusOK)
+	want := map[string]any{"enable_wait_result": true, "max_cpu_time_limit": 30.0, "max_wall_time_limit": 30.0,
+		"cpu_time_limit": 5.0, "memory_limit": 256.0 * 1024, "max_memory_limit": 1024.0 * 1024, "max_submission_batch_size": 20.0}
+	for k, v := range want {
+		if r.body[k] != v {
+			t.Errorf("%s = %v, want %v", k, r.body[k], v)
+		}
+	}
+}

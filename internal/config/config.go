@@ -58,7 +58,7 @@ type Config struct {
 	// The longest a one-call run (POST /run's wait_ms, Judge0's wait, Piston's execute) holds
 	// its request open for the result; past it the client gets the execution id to poll.
 	MaxWaitMS int `env:"MAX_WAIT_MS" envDefault:"30000"`
-	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (Judge0's submissions/batch)
+	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (POST /runs/batch, Judge0's batches)
 
 	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
 	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`
