@@ -287,7 +287,10 @@ func (s *server) judge0Read(ctx context.Context, token string, q judge0Query) (m
 		}
 		return nil, ce.status, fmt.Errorf("%s", ce.message)
 	}
-	lang, _ := judge0LanguageOf(0, e.Language)
+	lang, ok := judge0LanguageOf(0, e.Language)
+	if !ok {
+		lang = judge0Language{Lang: e.Language}
+	}
 	doc, err := s.judge0Render(e, lang, q)
 	if err != nil {
 		return nil, http.StatusBadRequest, err

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"livecode/internal/api"
+	"livecode/internal/language"
 )
 
 // keysOf lists a JSON object's keys, sorted.
@@ -241,5 +242,21 @@ func TestJudge0ConfigInfo(t *testing.T) {
 		if r.body[k] != v {
 			t.Errorf("%s = %v, want %v", k, r.body[k], v)
 		}
+	}
+}
+
+// A run of a language Judge0 has no id for reads with language_id 0 and the language's own name.
+func TestJudge0ReadsOtherLanguages(t *testing.T) {
+	t.Parallel()
+	b := setup(t, func(_ *api.Config, d *api.Deps) {
+		langs := testLanguages()
+		langs["zig"] = language.Language{ID: "zig", Name: "Zig", SourceFile: "main.zig", Available: true}
+		d.Languages = langs
+	})
+	id := b.do(t, "POST", "/run", map[string]any{"language": "zig", "code": "x", "wait_ms": 0}).want(t, http.StatusAccepted).str("execution_id")
+	r := b.do(t, "GET", "/judge0/submissions/"+id+"?fields=language_id,language,status_id", nil).want(t, http.StatusOK)
+	want := map[string]any{"language_id": 0.0, "language": map[string]any{"id": 0.0, "name": "Zig"}, "status_id": 1.0}
+	if !reflect.DeepEqual(r.body, want) {
+		t.Errorf("got %s, want %v", r.raw, want)
 	}
 }

@@ -46,7 +46,12 @@ func judge0LanguageOf(id int, lang string) (judge0Language, bool) {
 	return judge0Language{}, false
 }
 
+// name is the language's Judge0 name with this server's version; a language Judge0 has no id
+// for (added with LANGUAGES_DIR) shows its own name, with id 0.
 func (j judge0Language) name(l language.Language) string {
+	if j.Name == "" {
+		return l.Name
+	}
 	return fmt.Sprintf(j.Name, semver(l.Version))
 }
 
