@@ -1,4 +1,5 @@
 // End-to-end Judge0-compatible API on `livecode serve`: the documented examples on the real sandbox.
+
 package e2e
 
 import (

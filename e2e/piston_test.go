@@ -1,4 +1,5 @@
 // End-to-end Piston-compatible API on `livecode serve`: the real sandbox, and the piston-client npm package.
+
 package e2e
 
 import (

@@ -1,4 +1,5 @@
 // End-to-end one-call runs (POST /run) on `livecode serve`, and their latency beside the session flow.
+
 package e2e
 
 import (

@@ -1,4 +1,5 @@
 // Awaiting an execution's end for a one-call run: the live stream's result event, the store's word.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Batches: many one-call runs admitted in one request, each on its own; many executions read at once.
+
 package api
 
 import (

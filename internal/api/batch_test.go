@@ -1,4 +1,5 @@
 // Batches of one-call runs (POST /runs/batch) and reading many executions (GET /executions?ids=).
+
 package api_test
 
 import (

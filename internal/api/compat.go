@@ -1,4 +1,5 @@
 // Compatible APIs' common ground: decoding their bodies, and livecode's errors in their words.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // The Judge0-compatible API (/judge0) replaying the examples of Judge0's API documentation.
+
 package api_test
 
 import (

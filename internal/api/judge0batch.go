@@ -1,4 +1,5 @@
 // Judge0's batches: many submissions created or read in one request, each on its own.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Judge0's GET /config_info: livecode's defaults and maximums under Judge0's names and units.
+
 package api
 
 import "net/http"

@@ -1,4 +1,5 @@
 // Judge0's submission document: an execution in Judge0's field names, narrowed by `fields`.
+
 package api
 
 import (

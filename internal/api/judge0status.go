@@ -1,4 +1,5 @@
 // Judge0's vocabulary: its language ids, its statuses, and an execution's status in its terms.
+
 package api
 
 import (

@@ -1,5 +1,5 @@
-// Piston-compatible API (engineer-man/piston, API v2) under /piston: runtimes and execute,
-// mapped onto one-call runs.
+// Piston-compatible API (Piston API v2) under /piston: runtimes and execute, as one-call runs.
+
 package api
 
 import (

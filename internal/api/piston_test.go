@@ -1,4 +1,5 @@
 // The Piston-compatible API (/piston/api/v2) with the examples of Piston's API documentation.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // One-call runs: POST /run admits a run without a session and may wait for its end.
+
 package api
 
 import (

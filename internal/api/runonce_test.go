@@ -1,4 +1,5 @@
 // One-call runs (POST /run) through the HTTP API, on a real SQLite store and in-process broker.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Conformance tests of a run that brings its own session (NewExecution.NewSession, POST /run).
+
 package storetest
 
 import (
