@@ -5,7 +5,11 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,4 +107,45 @@ func TestRunOnceDistributed(t *testing.T) {
 		"files": []map[string]any{{"content": "echo $1"}}, "args": []string{"arg"}}, &a); code != 200 || a.Run == nil || a.Run.Stdout != "arg\n" {
 		t.Errorf("piston: %d %+v", code, a)
 	}
+}
+
+// TestRunOnceShutdown stops the server while a one-call run waits: the wait ends with the
+// execution so far (202) instead of holding the shutdown until the run ends.
+func TestRunOnceShutdown(t *testing.T) {
+	t.Parallel()
+	p := startCompat(t, compatUIDBase+600, "MAX_WAIT_MS=60000")
+	answer := make(chan runResult, 1)
+	codes := make(chan int, 1)
+	go func() {
+		var r runResult
+		codes <- call(t, "POST", p.URL+"/run", map[string]any{"language": "bash", "code": "echo started; sleep 8",
+			"time_limit_ms": 30000, "wait_ms": 60000}, &r)
+		answer <- r
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), testsvc.Scale(30*time.Second))
+	defer cancel()
+	for !runningOne(ctx, t, p.URL) {
+		select {
+		case <-ctx.Done():
+			t.Fatal("the run never started")
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	if code, r := <-codes, <-answer; code != 202 || terminal(r.Status) {
+		t.Errorf("answer at shutdown: %d %+v, want 202 with the run unfinished", code, r)
+	}
+}
+
+// runningOne reports whether the server has a RUNNING execution, by its metrics.
+func runningOne(ctx context.Context, t testing.TB, base string) bool {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return strings.Contains(string(b), "livecode_worker_slots_busy 1")
 }

@@ -17,7 +17,9 @@ import (
 const staleCheck = 2 * time.Second
 
 // awaitEnd waits at most wait for e to end and returns it as stored then; a client that goes
-// away ends the wait, and gets e as it was (it reads no answer). The wait holds nothing but the request: it
+// away ends the wait, and gets e as it was (it reads no answer). The server's shutdown ends it
+// too, so that a waiting request never holds a shutdown: its client gets the execution so far.
+// The wait holds nothing but the request: it
 // follows the execution's topic, and reads the store only at the end, every staleCheck on a
 // quiet topic, and with a backoff while the broker is absent or failing.
 func (s *server) awaitEnd(ctx context.Context, e execution.Execution, wait time.Duration) (execution.Execution, error) {
@@ -25,6 +27,9 @@ func (s *server) awaitEnd(ctx context.Context, e execution.Execution, wait time.
 		return e, nil
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)
+	if stop, ok := ctx.Value(shutdownKey{}).(context.Context); ok {
+		defer context.AfterFunc(stop, cancel)()
+	}
 	s.untilEnd(wctx, e.ID)
 	cancel()
 	if ctx.Err() != nil {
