@@ -86,6 +86,8 @@ type settings struct {
 	RunRateLimit        int
 	RunRateWindow       time.Duration
 	IdempotencyTTL      time.Duration
+	MaxWait             time.Duration // longest wait of a one-call run
+	MaxBatch            int
 	QueueCapacity       int
 	QueueTimeout        time.Duration
 	DepthCacheTTL       time.Duration
@@ -113,6 +115,8 @@ func (c Config) settings() settings {
 		RunRateLimit:        c.RunRateLimit,
 		RunRateWindow:       c.RunRateWindow,
 		IdempotencyTTL:      c.IdempotencyTTL,
+		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
+		MaxBatch:            c.MaxBatch,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
 		DepthCacheTTL:       c.DepthCacheTTL,
@@ -148,6 +152,7 @@ func (c settings) withDefaults() settings {
 	def(&c.MaxArgBytes, d.MaxArgBytes)
 	def(&c.MaxArgsBytes, d.MaxArgsBytes)
 	def(&c.MaxFiles, d.MaxFiles)
+	def(&c.MaxBatch, d.MaxBatch)
 	dl, ml := d.Defaults(), d.Maximums()
 	def(&c.Defaults.TimeLimitMS, dl.TimeLimitMS)
 	def(&c.Defaults.MemoryLimitMB, dl.MemoryLimitMB)
@@ -161,6 +166,7 @@ func (c settings) withDefaults() settings {
 	defDur(&c.RunRateWindow, d.RunRateWindow)
 	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
 	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)
+	defDur(&c.MaxWait, time.Duration(d.MaxWaitMS)*time.Millisecond)
 	defDur(&c.QueueTimeout, d.QueueTimeout)
 	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
 	defDur(&c.BusyRetryAfter, 5*time.Second)

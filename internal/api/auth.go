@@ -108,8 +108,9 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// credential finds the secret a request presents: Authorization: Bearer, X-API-Key, or for a
-// stream ?access_token=. why explains a missing or malformed one.
+// credential finds the secret a request presents: Authorization: Bearer, X-API-Key, Judge0's
+// X-Auth-Token under /judge0/, or for a stream ?access_token=. why explains a missing or
+// malformed one.
 func credential(r *http.Request) (secret, why string) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, token, ok := strings.Cut(h, " ")
@@ -120,6 +121,9 @@ func credential(r *http.Request) (secret, why string) {
 		return token, ""
 	}
 	if k := r.Header.Get("X-API-Key"); k != "" {
+		return strings.TrimSpace(k), ""
+	}
+	if k := r.Header.Get("X-Auth-Token"); k != "" && strings.HasPrefix(r.URL.Path, judge0Prefix+"/") {
 		return strings.TrimSpace(k), ""
 	}
 	if streamingPath(r) {

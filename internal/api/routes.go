@@ -36,10 +36,21 @@ func (s *server) routes(mux *http.ServeMux) {
 	register(s, api, huma.Operation{OperationID: "submit-execution", Method: http.MethodPost, Path: "/executions",
 		Summary: "Save code to a session and queue a run of it", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.submitExecution)
+	register(s, api, huma.Operation{OperationID: "run-once", Method: http.MethodPost, Path: "/run",
+		Summary: "Run a program without a session; 200 with the result if it ends within wait_ms, else 202", Tags: []string{"executions"},
+		Responses: map[string]*huma.Response{"202": {Description: "The run did not end within wait_ms: the execution so far; poll or stream it"}},
+		Errors:    []int{400, 413, 422, 429, 503}}, s.runOnce)
+	register(s, api, huma.Operation{OperationID: "run-batch", Method: http.MethodPost, Path: "/runs/batch",
+		Summary: "Queue many one-call runs, each admitted or refused on its own", Tags: []string{"executions"},
+		Errors: []int{400, 413, 422}}, s.runBatch)
+	register(s, api, huma.Operation{OperationID: "read-executions", Method: http.MethodGet, Path: "/executions",
+		Summary: "Read many executions by id", Tags: []string{"executions"}, Errors: []int{400, 422}}, s.readMany)
 	register(s, api, huma.Operation{OperationID: "get-execution", Method: http.MethodGet, Path: "/executions/{id}",
 		Summary: "Get an execution and its result", Tags: []string{"executions"}, Errors: []int{404}}, s.getExecution)
 	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
 	s.streamRoutes(mux, api)
+	s.pistonRoutes(mux)
+	s.judge0Routes(mux)
 	register(s, api, huma.Operation{OperationID: "list-languages", Method: http.MethodGet, Path: "/languages",
 		Summary: "List languages", Tags: []string{"languages"}}, s.listLanguages)
 

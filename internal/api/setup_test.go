@@ -22,6 +22,8 @@ import (
 	"livecode/internal/queue"
 	"livecode/internal/queue/memqueue"
 	"livecode/internal/store/sqlite"
+	"livecode/internal/stream"
+	"livecode/internal/stream/memstream"
 )
 
 // languages is a fixed language registry.
@@ -131,7 +133,7 @@ func (b *bundle) do(t testing.TB, method, path string, body any, headers ...stri
 		t.Fatalf("read body: %v", err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if strings.Contains(res.Header.Get("Content-Type"), "json") {
+	if strings.Contains(res.Header.Get("Content-Type"), "json") && !bytes.HasPrefix(raw, []byte("[")) {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
 		}
@@ -175,7 +177,11 @@ func (b *bundle) newSession(t testing.TB, code string) string {
 }
 
 // work consumes the queue like a worker whose programs all print their stdin and exit 0.
-func (b *bundle) work(t *testing.T) {
+func (b *bundle) work(t *testing.T) { b.workLive(t, nil, nil) }
+
+// workLive is work that also publishes each result to br when it is not nil, as the real worker
+// does; each run starts only once gate yields (nil: at once).
+func (b *bundle) workLive(t *testing.T, br *memstream.Broker, gate <-chan struct{}) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -183,18 +189,40 @@ func (b *bundle) work(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		_ = b.queue.Run(ctx, 2, func(ctx context.Context, d queue.Delivery) error {
+			if gate != nil {
+				select {
+				case <-gate:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
 			e, ok, err := b.store.Claim(ctx, d.Job.ExecutionID, "test-worker", time.Now(), time.Minute)
 			if err != nil || !ok {
 				return err
 			}
 			zero, ms := 0, int64(3)
 			out := "ran: " + e.Code + " stdin: " + e.Stdin
-			_, err = b.store.Finish(ctx, e.ID, "test-worker", e.Attempts, execution.Result{Status: execution.StatusCompleted,
-				Stdout: out, Output: out, ExitCode: &zero, ExecutionTimeMS: &ms, CPUTimeMS: &ms}, time.Now())
-			return err
+			if _, err = b.store.Finish(ctx, e.ID, "test-worker", e.Attempts, execution.Result{Status: execution.StatusCompleted,
+				Stdout: out, Output: out, ExitCode: &zero, ExecutionTimeMS: &ms, CPUTimeMS: &ms}, time.Now()); err != nil || br == nil {
+				return err
+			}
+			return publishResult(ctx, b.store, br, e.ID)
 		})
 	}()
 	t.Cleanup(func() { cancel(); wg.Wait() })
+}
+
+// publishResult publishes the stored execution id as its topic's final event.
+func publishResult(ctx context.Context, st *sqlite.Store, br *memstream.Broker, id string) error {
+	done, err := st.GetExecution(ctx, id)
+	if err != nil {
+		return err
+	}
+	data, err := api.ResultJSON(done)
+	if err != nil {
+		return err
+	}
+	return br.Publish(ctx, stream.ExecutionTopic(id), stream.Event{Type: stream.TypeResult, Data: string(data)})
 }
 
 // waitTerminal polls an execution until it is terminal.

@@ -14,13 +14,15 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/problem"
 	"livecode/internal/queue"
+	"livecode/internal/session"
 	"livecode/internal/store"
 )
 
 // runRequest is a run request of either run endpoint, after alias resolution.
 type runRequest struct {
-	Endpoint       string // "run" or "executions", part of the idempotency hash
-	SessionID      string
+	Endpoint       string // "run", "executions" or "run-once", part of the idempotency hash
+	SessionID      string // empty for a one-call run: it gets a session of its own (OneCall)
+	OneCall        bool
 	Language       string
 	Code           string
 	Stdin          *string
@@ -30,6 +32,7 @@ type runRequest struct {
 	Limits         RunLimits
 	SaveCode       bool
 	IdempotencyKey string
+	ExpectedOutput *string // stored to judge the output by (the Judge0 API)
 
 	languageField string  // where a refused language is reported
 	givenLanguage *string // language and code as the client sent them, for the hash
@@ -66,21 +69,7 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err := s.backpressure(ctx); err != nil {
 		return execution.Execution{}, err
 	}
-	n := store.NewExecution{
-		ID: s.deps.NewID(), SessionID: r.SessionID, Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
-		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode,
-		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
-		OwnerMaxActive: s.cfg.QuotaMaxActive, OwnerRateLimit: s.cfg.QuotaRunRateLimit, OwnerRateWindow: s.cfg.QuotaRunRateWindow,
-	}
-	n.Interactive = r.Interactive
-	if r.Stdin != nil {
-		n.Stdin = *r.Stdin
-	}
-	if r.IdempotencyKey != "" {
-		// Keys are scoped to the session, so unrelated clients cannot collide on a key like "1".
-		n.IdempotencyKey = r.SessionID + "/" + r.IdempotencyKey
-		n.RequestHash, n.IdempotencyTTL = r.hash(), s.cfg.IdempotencyTTL
-	}
+	n := s.newExecution(ctx, &r, limits, extra)
 	e, created, err := s.deps.Store.CreateExecution(ctx, n)
 	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != r.SessionID {
 		return e, &activeConflict{err: pe, executionID: pe.Ref}
@@ -89,6 +78,37 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		return e, err
 	}
 	return e, s.enqueue(ctx, e)
+}
+
+// newExecution is what the store admits for r. The idempotency hash is taken before a one-call
+// run gets its new session's id, so that a retry of the same request matches it.
+func (s *server) newExecution(ctx context.Context, r *runRequest, limits execution.Limits, extra []execution.File) store.NewExecution {
+	n := store.NewExecution{Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
+		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode, Interactive: r.Interactive, ExpectedOutput: r.ExpectedOutput,
+		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
+		OwnerMaxActive: s.cfg.QuotaMaxActive, OwnerRateLimit: s.cfg.QuotaRunRateLimit, OwnerRateWindow: s.cfg.QuotaRunRateWindow,
+	}
+	if r.Stdin != nil {
+		n.Stdin = *r.Stdin
+	}
+	if r.IdempotencyKey != "" {
+		// Keys are scoped to the session, so unrelated clients cannot collide on a key like "1";
+		// a one-call run's to the API key and the endpoint.
+		scope := r.SessionID
+		if r.OneCall {
+			scope = r.Endpoint + ":" + ownerOf(ctx)
+		}
+		n.IdempotencyKey = scope + "/" + r.IdempotencyKey
+		n.RequestHash, n.IdempotencyTTL = r.hash(), s.cfg.IdempotencyTTL
+	}
+	if r.OneCall {
+		r.SessionID = s.deps.NewID()
+		now := store.Millis(n.Now)
+		n.NewSession = &session.Session{ID: r.SessionID, Status: session.StatusActive, Language: r.Language,
+			SourceCode: r.Code, Owner: ownerOf(ctx), CreatedAt: now, UpdatedAt: now}
+	}
+	n.ID, n.SessionID = s.deps.NewID(), r.SessionID
+	return n
 }
 
 // enqueue hands a stored execution to the queue. It runs to its end even if the client goes away,
@@ -168,7 +188,8 @@ func (r runRequest) hash() string {
 		Limits      RunLimits   `json:"limits"`
 		Files       []FileInput `json:"files,omitempty"`       // omitted when absent: older hashes stay valid
 		Interactive bool        `json:"interactive,omitempty"` // likewise
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive}
+		Expected    *string     `json:"expected_output,omitempty"`
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput}
 	b, _ := json.Marshal(canonical) // cannot fail: strings, ints and slices only
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -55,6 +55,10 @@ type Config struct {
 	RunRateLimit        int           `env:"RUN_RATE_LIMIT" envDefault:"10"`        // runs per window per session; 0 = unlimited
 	RunRateWindow       time.Duration `env:"RUN_RATE_WINDOW" envDefault:"1m"`
 	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL" envDefault:"24h"`
+	// The longest a one-call run (POST /run's wait_ms, Judge0's wait, Piston's execute) holds
+	// its request open for the result; past it the client gets the execution id to poll.
+	MaxWaitMS int `env:"MAX_WAIT_MS" envDefault:"30000"`
+	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (POST /runs/batch, Judge0's batches)
 
 	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
 	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`
@@ -209,8 +213,8 @@ func (c Config) validate() error {
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
 		return fmt.Errorf("config: a default run limit is above its maximum")
 	case c.MaxBodyBytes < 1, c.MaxCodeBytes < 1, c.MaxStdinBytes < 1, c.MaxArgs < 1, c.MaxArgBytes < 1,
-		c.MaxArgsBytes < 1, c.MaxFiles < 1:
-		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES and MAX_FILES must be positive")
+		c.MaxArgsBytes < 1, c.MaxFiles < 1, c.MaxWaitMS < 1, c.MaxBatch < 1:
+		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES, MAX_FILES, MAX_WAIT_MS and MAX_BATCH must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
 	}

@@ -75,7 +75,8 @@ type Execution struct {
 	Stdin          string
 	Args           []string
 	Limits         Limits
-	Interactive    bool // stdin stays open after Stdin for input sent while the program runs
+	Interactive    bool    // stdin stays open after Stdin for input sent while the program runs
+	ExpectedOutput *string // what stdout is judged against (Judge0's expected_output); nil: not judged
 	Status         Status
 	Attempts       int
 	WorkerID       string

@@ -12,6 +12,8 @@ import (
 // AdmitTx is what the admission rules read and write, inside a driver's transaction. Each
 // method wraps one query of the driver, and returns the driver's classified errors.
 type AdmitTx interface {
+	// InsertSession stores a new session (NewExecution.NewSession); Conflict when its id exists.
+	InsertSession(ctx context.Context, s session.Session) error
 	// LockSession returns the session's status and owner, serializing the admissions of one
 	// session; found is false for an unknown session.
 	LockSession(ctx context.Context, id string) (status session.Status, owner string, found bool, err error)
@@ -41,8 +43,21 @@ type IdempotencyRecord struct {
 // idempotency key replays its execution (even when the session's limits are spent), or is
 // refused for another request, or is free again (expired, or its run was refused); the session
 // is ACTIVE; SaveCode; the session's active and rate limits; the owner's quotas. created is
-// false for a replay. Errors: as store.Store's CreateExecution, and tx's.
+// false for a replay. With n.NewSession, the idempotency key is looked up first and the session
+// is inserted only when the run is no replay. Errors: as store.Store's CreateExecution, and tx's.
 func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Execution, created bool, err error) {
+	keyChecked := false
+	if n.NewSession != nil {
+		if n.IdempotencyKey != "" {
+			if e, replay, err := idempotent(ctx, tx, n); err != nil || replay {
+				return e, false, err
+			}
+			keyChecked = true
+		}
+		if err := tx.InsertSession(ctx, *n.NewSession); err != nil {
+			return e, false, err
+		}
+	}
 	status, owner, found, err := tx.LockSession(ctx, n.SessionID)
 	if err != nil {
 		return e, false, err
@@ -50,7 +65,7 @@ func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Executi
 	if !found {
 		return e, false, ErrSessionNotFound(n.SessionID)
 	}
-	if n.IdempotencyKey != "" {
+	if n.IdempotencyKey != "" && !keyChecked {
 		if e, replay, err := idempotent(ctx, tx, n); err != nil || replay {
 			return e, false, err
 		}

@@ -31,7 +31,8 @@ func DecodeList[T any](s string, v *[]T) error {
 // (times at millisecond precision in UTC, empty lists as nil).
 func Queued(n NewExecution) execution.Execution {
 	e := execution.Execution{ID: n.ID, SessionID: n.SessionID, Language: n.Language, Code: n.Code,
-		Stdin: n.Stdin, Limits: n.Limits, Interactive: n.Interactive, Status: execution.StatusQueued, QueuedAt: Millis(n.Now)}
+		Stdin: n.Stdin, Limits: n.Limits, Interactive: n.Interactive, ExpectedOutput: n.ExpectedOutput,
+		Status: execution.StatusQueued, QueuedAt: Millis(n.Now)}
 	if len(n.Files) > 0 {
 		e.Files = append([]execution.File(nil), n.Files...)
 	}

@@ -89,9 +89,15 @@ type NewExecution struct {
 	Now       time.Time
 	// Interactive keeps the program's stdin open for input sent while it runs.
 	Interactive bool
+	// ExpectedOutput is stored for judging the run's output; nil stores none.
+	ExpectedOutput *string
 
 	// SaveCode also stores Language and Code on the session (POST /executions).
 	SaveCode bool
+	// NewSession, when set, is created in the same transaction as the execution, and only if it
+	// is admitted: a one-call run (POST /run) has a session of its own that nothing else uses.
+	// Its ID must be SessionID. An idempotent replay creates nothing.
+	NewSession *session.Session
 
 	// MaxActive bounds the session's QUEUED+RUNNING executions; 0 means unlimited.
 	MaxActive int

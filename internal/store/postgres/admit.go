@@ -22,6 +22,10 @@ type admitTx struct{ q *pgdb.Queries }
 
 var _ store.AdmitTx = admitTx{}
 
+func (t admitTx) InsertSession(ctx context.Context, s session.Session) error {
+	return insertSession(ctx, t.q, s)
+}
+
 func (t admitTx) LockSession(ctx context.Context, id string) (session.Status, string, bool, error) {
 	s, err := t.q.LockSession(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -91,7 +95,7 @@ func (t admitTx) InsertExecution(ctx context.Context, n store.NewExecution, owne
 		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
 		Args: store.EncodeList(n.Args), TimeLimitMs: int32(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int32(n.Limits.MemoryLimitMB), MaxProcesses: int32(n.Limits.MaxProcesses),
-		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now)})
+		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now), ExpectedOutput: nullBytes(n.ExpectedOutput)})
 	if uniqueViolation(err) != "" {
 		return problem.New(problem.Conflict, "execution %s already exists", n.ID)
 	}

@@ -32,6 +32,7 @@ func toSession(r pgdb.Session) session.Session {
 func toExecution(r pgdb.Execution) (execution.Execution, error) {
 	e := execution.Execution{
 		ID: r.ID, SessionID: r.SessionID, Language: r.Language, Code: string(r.Code), Stdin: string(r.Stdin), Interactive: r.Interactive,
+		ExpectedOutput: nullString(r.ExpectedOutput),
 		Limits: execution.Limits{TimeLimitMS: int(r.TimeLimitMs), MemoryLimitMB: int(r.MemoryLimitMb),
 			MaxProcesses: int(r.MaxProcesses), OutputLimitBytes: int(r.OutputLimitBytes)},
 		Status: execution.Status(r.Status), Attempts: int(r.Attempts), WorkerID: r.WorkerID,
@@ -83,4 +84,21 @@ func bytesp(s *string) []byte {
 		return nil
 	}
 	return []byte(*s)
+}
+
+// nullBytes is a nullable text as bytea: nil is NULL.
+func nullBytes(s *string) []byte {
+	if s == nil {
+		return nil
+	}
+	return append([]byte{}, *s...)
+}
+
+// nullString is a nullable bytea as text: NULL is nil.
+func nullString(b []byte) *string {
+	if b == nil {
+		return nil
+	}
+	s := string(b)
+	return &s
 }

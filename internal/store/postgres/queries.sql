@@ -27,8 +27,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12, $15);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = $1;

@@ -18,7 +18,13 @@ import (
 func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
-	err := s.q.CreateSession(ctx, pgdb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
+	return insertSession(ctx, s.q, ss)
+}
+
+// insertSession stores ss with q, a transaction's queries or the store's. Errors: Conflict;
+// Unavailable.
+func insertSession(ctx context.Context, q *pgdb.Queries, ss session.Session) error {
+	err := q.CreateSession(ctx, pgdb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
 		Language: ss.Language, SourceCode: []byte(ss.SourceCode), CreatedAt: ts(ss.CreatedAt), UpdatedAt: ts(ss.UpdatedAt), Owner: ss.Owner})
 	if uniqueViolation(err) != "" {
 		return problem.New(problem.Conflict, "session %s already exists", ss.ID)

@@ -20,6 +20,10 @@ type admitTx struct{ q *sqlitedb.Queries }
 
 var _ store.AdmitTx = admitTx{}
 
+func (t admitTx) InsertSession(ctx context.Context, s session.Session) error {
+	return insertSession(ctx, t.q, s)
+}
+
 func (t admitTx) LockSession(ctx context.Context, id string) (session.Status, string, bool, error) {
 	s, err := t.q.GetSession(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -87,7 +91,7 @@ func (t admitTx) InsertExecution(ctx context.Context, n store.NewExecution, owne
 		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
 		Args: store.EncodeList(n.Args), TimeLimitMs: int64(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int64(n.Limits.MemoryLimitMB), MaxProcesses: int64(n.Limits.MaxProcesses),
-		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now)})
+		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now), ExpectedOutput: n.ExpectedOutput})
 	if isUnique(err) {
 		return problem.New(problem.Conflict, "execution %s already exists", n.ID)
 	}

@@ -34,6 +34,7 @@ func toSession(r sqlitedb.Session) session.Session {
 func toExecution(r sqlitedb.Execution) (execution.Execution, error) {
 	e := execution.Execution{
 		ID: r.ID, SessionID: r.SessionID, Language: r.Language, Code: r.Code, Stdin: r.Stdin, Interactive: r.Interactive != 0,
+		ExpectedOutput: r.ExpectedOutput,
 		Limits: execution.Limits{TimeLimitMS: int(r.TimeLimitMs), MemoryLimitMB: int(r.MemoryLimitMb),
 			MaxProcesses: int(r.MaxProcesses), OutputLimitBytes: int(r.OutputLimitBytes)},
 		Status: execution.Status(r.Status), Attempts: int(r.Attempts), WorkerID: r.WorkerID,

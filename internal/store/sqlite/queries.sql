@@ -20,8 +20,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = ?;

@@ -15,7 +15,12 @@ import (
 
 // CreateSession stores a new session. Errors: Conflict if the id exists.
 func (s *Store) CreateSession(ctx context.Context, ss session.Session) error {
-	err := s.wq.CreateSession(ctx, sqlitedb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
+	return insertSession(ctx, s.wq, ss)
+}
+
+// insertSession stores ss with q, a transaction's queries or the store's. Errors: Conflict.
+func insertSession(ctx context.Context, q *sqlitedb.Queries, ss session.Session) error {
+	err := q.CreateSession(ctx, sqlitedb.CreateSessionParams{ID: ss.ID, Status: string(ss.Status),
 		Language: ss.Language, SourceCode: ss.SourceCode, CreatedAt: ms(ss.CreatedAt), UpdatedAt: ms(ss.UpdatedAt), Owner: ss.Owner})
 	if isUnique(err) {
 		return problem.New(problem.Conflict, "session %s already exists", ss.ID)

@@ -21,12 +21,13 @@ func createTests() map[string]func(*testing.T, store.Store) {
 			n.Files = []execution.File{{Name: "lib.py", Content: "X = 1\n"}, {Name: "data.txt", Content: ""}}
 			n.Args = []string{"-v", "two words", ""}
 			n.Interactive = true
+			n.ExpectedOutput = ptr("")
 			e, created, err := s.CreateExecution(context.Background(), n)
 			if err != nil || !created {
 				t.Fatalf("CreateExecution: created=%v err=%v", created, err)
 			}
 			want := execution.Execution{ID: n.ID, SessionID: ss.ID, Language: "python", Code: n.Code, Files: n.Files,
-				Stdin: n.Stdin, Args: n.Args, Limits: n.Limits, Interactive: true, Status: execution.StatusQueued, QueuedAt: ms(n.Now)}
+				Stdin: n.Stdin, Args: n.Args, Limits: n.Limits, Interactive: true, ExpectedOutput: ptr(""), Status: execution.StatusQueued, QueuedAt: ms(n.Now)}
 			wantEqual(t, "returned", e, want)
 			wantEqual(t, "stored", get(t, s, n.ID), want)
 			_, _, err = s.CreateExecution(context.Background(), n)
@@ -38,8 +39,8 @@ func createTests() map[string]func(*testing.T, store.Store) {
 			n.Files, n.Args = []execution.File{}, []string{}
 			create(t, s, n)
 			e := get(t, s, n.ID)
-			if len(e.Files) != 0 || len(e.Args) != 0 {
-				t.Errorf("files %v args %v, want none", e.Files, e.Args)
+			if len(e.Files) != 0 || len(e.Args) != 0 || e.ExpectedOutput != nil {
+				t.Errorf("files %v args %v expected output %v, want none", e.Files, e.Args, e.ExpectedOutput)
 			}
 		},
 		"UnknownSession": func(t *testing.T, s store.Store) {

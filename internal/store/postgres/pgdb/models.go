@@ -40,6 +40,7 @@ type Execution struct {
 	CompileTimeMs    *int64
 	Interactive      bool
 	Owner            string
+	ExpectedOutput   []byte
 }
 
 type IdempotencyKey struct {

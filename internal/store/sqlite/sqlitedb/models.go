@@ -36,6 +36,7 @@ type Execution struct {
 	CompileTimeMs    *int64
 	Interactive      int64
 	Owner            string
+	ExpectedOutput   *string
 }
 
 type IdempotencyKey struct {

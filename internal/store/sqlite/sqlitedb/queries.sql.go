@@ -80,7 +80,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, ?3)
 WHERE id = ?4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= ?3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output
 `
 
 type ClaimParams struct {
@@ -130,6 +130,7 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.CompileTimeMs,
 		&i.Interactive,
 		&i.Owner,
+		&i.ExpectedOutput,
 	)
 	return i, err
 }
@@ -275,7 +276,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE id = ?
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE id = ?
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -313,6 +314,7 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.CompileTimeMs,
 		&i.Interactive,
 		&i.Owner,
+		&i.ExpectedOutput,
 	)
 	return i, err
 }
@@ -354,8 +356,8 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)
 `
 
 type InsertExecutionParams struct {
@@ -373,6 +375,7 @@ type InsertExecutionParams struct {
 	Interactive      int64
 	Owner            string
 	QueuedAt         int64
+	ExpectedOutput   *string
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
@@ -391,6 +394,7 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.Interactive,
 		arg.Owner,
 		arg.QueuedAt,
+		arg.ExpectedOutput,
 	)
 	return err
 }
@@ -417,7 +421,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -455,12 +459,13 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.CompileTimeMs,
 		&i.Interactive,
 		&i.Owner,
+		&i.ExpectedOutput,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
 WHERE session_id = ?1
 ORDER BY queued_at DESC, id DESC
 LIMIT ?2
@@ -512,6 +517,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.CompileTimeMs,
 			&i.Interactive,
 			&i.Owner,
+			&i.ExpectedOutput,
 		); err != nil {
 			return nil, err
 		}
@@ -527,7 +533,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
 WHERE session_id = ?1
   AND (queued_at < ?2 OR (queued_at = ?2 AND id < ?3))
 ORDER BY queued_at DESC, id DESC
@@ -587,6 +593,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.CompileTimeMs,
 			&i.Interactive,
 			&i.Owner,
+			&i.ExpectedOutput,
 		); err != nil {
 			return nil, err
 		}
