@@ -91,6 +91,7 @@ type settings struct {
 	DepthCacheTTL       time.Duration
 	BusyRetryAfter      time.Duration
 	AdminToken          string
+	MetricsToken        string
 	SwaggerEnable       bool
 	QuotaMaxActive      int // per API key; 0 = unlimited
 	QuotaRunRateLimit   int // runs per QuotaRunRateWindow per API key; 0 = unlimited
@@ -118,6 +119,7 @@ func (c Config) settings() settings {
 		DepthCacheTTL:       c.DepthCacheTTL,
 		BusyRetryAfter:      c.BusyRetryAfter,
 		AdminToken:          c.AdminToken,
+		MetricsToken:        c.MetricsToken,
 		SwaggerEnable:       c.SwaggerEnable,
 		QuotaMaxActive:      c.QuotaMaxActive,
 		QuotaRunRateLimit:   c.QuotaRunRateLimit,
@@ -179,6 +181,7 @@ func newServer(d Deps, conf Config) *server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	d.Logger = withRequestLog(d.Logger)
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -204,15 +207,16 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return recoverer(s.deps.Logger, s.authenticate(mux))
+	return withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.authenticate(mux))))
 }
 
-// Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics.
-func Health(d Deps) http.Handler {
-	s := newServer(d, Config{})
+// Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics; of c
+// it uses only MetricsToken.
+func Health(d Deps, c Config) http.Handler {
+	s := newServer(d, Config{Config: config.Config{MetricsToken: c.MetricsToken}})
 	mux := http.NewServeMux()
 	s.healthRoutes(mux)
-	return recoverer(s.deps.Logger, mux)
+	return withRequestID(recoverer(s.deps.Logger, mux))
 }
 
 func newUUIDv7() string {

@@ -4,6 +4,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -78,11 +79,45 @@ func (s *server) registerHealth(api huma.API) {
 // extraRoutes adds /metrics and answers unknown paths with a problem document.
 func (s *server) extraRoutes(mux *http.ServeMux) {
 	if s.deps.Metrics != nil {
-		mux.Handle("GET /metrics", s.deps.Metrics)
+		mux.Handle("GET /metrics", s.metricsGate(s.deps.Metrics))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, newProblem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path))
+			return
+		}
+		writeProblem(w, r, newProblem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
+}
+
+// metricsGate requires METRICS_TOKEN as a bearer token on /metrics when it is set.
+func (s *server) metricsGate(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !bearerIs(r.Header.Get("Authorization"), s.cfg.MetricsToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="livecode-metrics"`)
+			writeProblem(w, r, newProblem(http.StatusUnauthorized, "a valid metrics bearer token is required"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// allowed lists the methods mux serves r's path with. The catch-all "/" takes every method,
+// which hides the mux's own 405, so the fallback asks the mux again for each method.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := *r
+		probe.Method = m
+		if _, pattern := mux.Handler(&probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // humaAPI creates the huma API on mux; openAPIPath "" serves no OpenAPI document.
@@ -102,7 +137,7 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 		c.Components.SecuritySchemes[apiKeyHeader] = &huma.SecurityScheme{Type: "apiKey", In: "header", Name: "X-API-Key",
 			Description: "An API key's secret (API_KEYS), as X-API-Key: <secret>"}
 	}
-	c.Transformers = append(c.Transformers, trimErrorValues)
+	c.Transformers = append(c.Transformers, fixErrors)
 	return humago.New(mux, c)
 }
 

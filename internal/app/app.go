@@ -87,7 +87,7 @@ func Run(ctx context.Context, o Options) error {
 			Broker: broker},
 			api.Config{Config: cfg, Version: o.Version})
 	} else {
-		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()})
+		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()}, api.Config{Config: cfg})
 	}
 
 	ln := o.Listener

@@ -92,6 +92,7 @@ type Config struct {
 	// Operators.
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
 	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
+	MetricsToken  string `env:"METRICS_TOKEN"`                    // /metrics requires Bearer <token> when set
 
 	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
