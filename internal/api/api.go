@@ -41,6 +41,12 @@ type Queue interface {
 	Ping(ctx context.Context) error
 }
 
+// Instrumenter wraps a handler to observe its requests; route gives a request's registered
+// pattern ("/" for the fallback that answers 404 and 405).
+type Instrumenter interface {
+	InstrumentHTTP(route func(*http.Request) string, next http.Handler) http.Handler
+}
+
 // Languages knows the languages the service can run.
 type Languages interface {
 	Lookup(id string) (language.Language, bool)
@@ -57,7 +63,9 @@ type Deps struct {
 	Now       func() time.Time // default: time.Now
 	NewID     func() string    // default: a UUIDv7
 	Metrics   http.Handler     // served at /metrics when set
-	Broker    Broker           // live output and controls; nil: the streaming endpoints answer 503
+	// HTTPMetrics observes every request under its route pattern; nil: not observed.
+	HTTPMetrics Instrumenter
+	Broker      Broker // live output and controls; nil: the streaming endpoints answer 503
 }
 
 // Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
@@ -207,7 +215,7 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.authenticate(mux))))
+	return s.instrument(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.authenticate(mux)))))
 }
 
 // Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics; of c
@@ -216,7 +224,18 @@ func Health(d Deps, c Config) http.Handler {
 	s := newServer(d, Config{Config: config.Config{MetricsToken: c.MetricsToken}})
 	mux := http.NewServeMux()
 	s.healthRoutes(mux)
-	return withRequestID(recoverer(s.deps.Logger, mux))
+	return s.instrument(mux, withRequestID(recoverer(s.deps.Logger, mux)))
+}
+
+// instrument observes h's requests under the pattern mux routes each to, when HTTPMetrics is set.
+func (s *server) instrument(mux *http.ServeMux, h http.Handler) http.Handler {
+	if s.deps.HTTPMetrics == nil {
+		return h
+	}
+	return s.deps.HTTPMetrics.InstrumentHTTP(func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		return pattern
+	}, h)
 }
 
 func newUUIDv7() string {

@@ -83,11 +83,11 @@ func Run(ctx context.Context, o Options) error {
 
 	var handler http.Handler
 	if o.Role.serves() {
-		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(),
+		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(), HTTPMetrics: m,
 			Broker: broker},
 			api.Config{Config: cfg, Version: o.Version})
 	} else {
-		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()}, api.Config{Config: cfg})
+		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler(), HTTPMetrics: m}, api.Config{Config: cfg})
 	}
 
 	ln := o.Listener
