@@ -24,6 +24,7 @@ type Store interface {
 	GetSession(ctx context.Context, id string) (session.Session, error)
 	UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error)
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
+	ListSessions(ctx context.Context, f store.SessionFilter) ([]session.Session, string, error)
 	CreateExecution(ctx context.Context, n store.NewExecution) (execution.Execution, bool, error)
 	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 	ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error)

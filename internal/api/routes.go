@@ -20,6 +20,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	register(s, api, huma.Operation{OperationID: "create-session", Method: http.MethodPost, Path: sessions,
 		Summary: "Create a code session", Tags: []string{tag}, DefaultStatus: http.StatusCreated,
 		Errors: []int{400, 413, 422}}, s.createSession)
+	register(s, api, huma.Operation{OperationID: "list-sessions", Method: http.MethodGet, Path: sessions,
+		Summary: "List the caller's sessions, newest first", Tags: []string{tag}, Errors: []int{400, 422}}, s.listSessions)
 	register(s, api, huma.Operation{OperationID: "get-session", Method: http.MethodGet, Path: sessions + "/{id}",
 		Summary: "Get a session and its latest execution", Tags: []string{tag}, Errors: []int{404}}, s.getSession)
 	register(s, api, huma.Operation{OperationID: "autosave-session", Method: http.MethodPatch, Path: sessions + "/{id}",

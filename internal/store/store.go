@@ -25,6 +25,9 @@ type Store interface {
 	UpdateSession(ctx context.Context, id string, p SessionPatch) (session.Session, error)
 	// CloseSession marks a session CLOSED (idempotent). NotFound if unknown.
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
+	// ListSessions returns a page of one owner's sessions, newest first, that pass the filter.
+	// next is empty on the last page. Invalid for a malformed cursor.
+	ListSessions(ctx context.Context, f SessionFilter) (page []session.Session, next string, err error)
 
 	// CreateExecution admits and stores a QUEUED execution in one transaction: the session must
 	// exist (NotFound) and be ACTIVE (Conflict); when SaveCode is set the session's language and
@@ -74,6 +77,15 @@ type SessionPatch struct {
 	SourceCode *string
 	Now        time.Time
 	Owner      *string // when set, another owner's session is left alone and NotFound
+}
+
+// SessionFilter selects the sessions ListSessions returns.
+type SessionFilter struct {
+	Owner    string         // only this owner's sessions ("" when authentication is off)
+	Status   session.Status // "" for any
+	Language string         // "" for any
+	Limit    int            // page size; 0 means DefaultPageSize
+	Before   string         // the next cursor of the previous page; "" for the first page
 }
 
 // NewExecution is a run request after validation.

@@ -128,3 +128,20 @@ LIMIT sqlc.arg(max_rows);
 -- name: ExpireLeases :execrows
 UPDATE executions SET lease_expires_at = sqlc.arg(now)
 WHERE status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at > sqlc.arg(now));
+
+-- name: ListSessions :many
+SELECT * FROM sessions
+WHERE owner = sqlc.arg(owner)
+  AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = sqlc.arg(status))
+  AND (CAST(sqlc.arg(language) AS TEXT) = '' OR language = sqlc.arg(language))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListSessionsBefore :many
+SELECT * FROM sessions
+WHERE owner = sqlc.arg(owner)
+  AND (CAST(sqlc.arg(status) AS TEXT) = '' OR status = sqlc.arg(status))
+  AND (CAST(sqlc.arg(language) AS TEXT) = '' OR language = sqlc.arg(language))
+  AND (created_at < sqlc.arg(created_at) OR (created_at = sqlc.arg(created_at) AND id < sqlc.arg(id)))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Open) {
 		{"Reap", reapTests()},
 		{"Race", raceTests()},
 		{"Quota", quotaTests()},
+		{"List", listTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

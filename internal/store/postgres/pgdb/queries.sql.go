@@ -593,6 +593,109 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 	return items, nil
 }
 
+const listSessions = `-- name: ListSessions :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = $1
+  AND ($2::text = '' OR status = $2::text)
+  AND ($3::text = '' OR language = $3::text)
+ORDER BY created_at DESC, id DESC
+LIMIT $4
+`
+
+type ListSessionsParams struct {
+	Owner    string
+	Status   string
+	Language string
+	MaxRows  int32
+}
+
+func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]Session, error) {
+	rows, err := q.db.Query(ctx, listSessions,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSessionsBefore = `-- name: ListSessionsBefore :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = $1
+  AND ($2::text = '' OR status = $2::text)
+  AND ($3::text = '' OR language = $3::text)
+  AND (created_at < $4 OR (created_at = $4 AND id < $5))
+ORDER BY created_at DESC, id DESC
+LIMIT $6
+`
+
+type ListSessionsBeforeParams struct {
+	Owner     string
+	Status    string
+	Language  string
+	CreatedAt time.Time
+	ID        string
+	MaxRows   int32
+}
+
+func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBeforeParams) ([]Session, error) {
+	rows, err := q.db.Query(ctx, listSessionsBefore,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.CreatedAt,
+		arg.ID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockOwner = `-- name: LockOwner :exec
 SELECT pg_advisory_xact_lock(hashtext($1::text))
 `

@@ -72,6 +72,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listExecutionsBeforeStmt, err = db.PrepareContext(ctx, listExecutionsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query ListExecutionsBefore: %w", err)
 	}
+	if q.listSessionsStmt, err = db.PrepareContext(ctx, listSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSessions: %w", err)
+	}
+	if q.listSessionsBeforeStmt, err = db.PrepareContext(ctx, listSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSessionsBefore: %w", err)
+	}
 	if q.orphansStmt, err = db.PrepareContext(ctx, orphans); err != nil {
 		return nil, fmt.Errorf("error preparing query Orphans: %w", err)
 	}
@@ -178,6 +184,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listExecutionsBeforeStmt: %w", cerr)
 		}
 	}
+	if q.listSessionsStmt != nil {
+		if cerr := q.listSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSessionsStmt: %w", cerr)
+		}
+	}
+	if q.listSessionsBeforeStmt != nil {
+		if cerr := q.listSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSessionsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.orphansStmt != nil {
 		if cerr := q.orphansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing orphansStmt: %w", cerr)
@@ -268,6 +284,8 @@ type Queries struct {
 	latestExecutionStmt       *sql.Stmt
 	listExecutionsStmt        *sql.Stmt
 	listExecutionsBeforeStmt  *sql.Stmt
+	listSessionsStmt          *sql.Stmt
+	listSessionsBeforeStmt    *sql.Stmt
 	orphansStmt               *sql.Stmt
 	ownerActiveExecutionsStmt *sql.Stmt
 	ownerRecentRunsStmt       *sql.Stmt
@@ -297,6 +315,8 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		latestExecutionStmt:       q.latestExecutionStmt,
 		listExecutionsStmt:        q.listExecutionsStmt,
 		listExecutionsBeforeStmt:  q.listExecutionsBeforeStmt,
+		listSessionsStmt:          q.listSessionsStmt,
+		listSessionsBeforeStmt:    q.listSessionsBeforeStmt,
 		orphansStmt:               q.orphansStmt,
 		ownerActiveExecutionsStmt: q.ownerActiveExecutionsStmt,
 		ownerRecentRunsStmt:       q.ownerRecentRunsStmt,

@@ -601,6 +601,115 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 	return items, nil
 }
 
+const listSessions = `-- name: ListSessions :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = ?1
+  AND (CAST(?2 AS TEXT) = '' OR status = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR language = ?3)
+ORDER BY created_at DESC, id DESC
+LIMIT ?4
+`
+
+type ListSessionsParams struct {
+	Owner    string
+	Status   string
+	Language string
+	MaxRows  int64
+}
+
+func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]Session, error) {
+	rows, err := q.query(ctx, q.listSessionsStmt, listSessions,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSessionsBefore = `-- name: ListSessionsBefore :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = ?1
+  AND (CAST(?2 AS TEXT) = '' OR status = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR language = ?3)
+  AND (created_at < ?4 OR (created_at = ?4 AND id < ?5))
+ORDER BY created_at DESC, id DESC
+LIMIT ?6
+`
+
+type ListSessionsBeforeParams struct {
+	Owner     string
+	Status    string
+	Language  string
+	CreatedAt int64
+	ID        string
+	MaxRows   int64
+}
+
+func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBeforeParams) ([]Session, error) {
+	rows, err := q.query(ctx, q.listSessionsBeforeStmt, listSessionsBefore,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.CreatedAt,
+		arg.ID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const orphans = `-- name: Orphans :many
 SELECT id, status, attempts FROM executions
 WHERE status IN ('QUEUED', 'RUNNING')
