@@ -43,6 +43,16 @@ type Store interface {
 	// LatestExecution returns the session's newest execution, NotFound if it has none.
 	LatestExecution(ctx context.Context, sessionID string) (execution.Execution, error)
 
+	// DeleteExecution removes a finished execution, its output and its idempotency keys.
+	// NotFound if unknown, Conflict while it is QUEUED or RUNNING.
+	DeleteExecution(ctx context.Context, id string) error
+	// PurgeSession removes a session and all its executions, batch executions per statement.
+	// NotFound if unknown, Conflict while one of its executions is QUEUED or RUNNING.
+	PurgeSession(ctx context.Context, id string, batch int) error
+	// Purge deletes one batch, at most limit rows, of each kind of data e expires (see
+	// store.Purge) and returns how many rows it deleted; each statement is short.
+	Purge(ctx context.Context, e Expiry, limit int) (int, error)
+
 	// Claim moves an execution to RUNNING for workerID, or takes over a RUNNING one whose lease
 	// expired, incrementing Attempts and setting the lease to now+lease. ok is false, with no
 	// error, when the execution is terminal, held by a live lease, or unknown.

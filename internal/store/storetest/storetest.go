@@ -35,6 +35,7 @@ func Run(t *testing.T, open Open) {
 		{"Race", raceTests()},
 		{"Quota", quotaTests()},
 		{"List", listTests()},
+		{"Retention", retentionTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
