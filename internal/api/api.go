@@ -25,6 +25,8 @@ type Store interface {
 	UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error)
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
 	ListSessions(ctx context.Context, f store.SessionFilter) ([]session.Session, string, error)
+	PurgeSession(ctx context.Context, id string, batch int) error
+	DeleteExecution(ctx context.Context, id string) error
 	CreateExecution(ctx context.Context, n store.NewExecution) (execution.Execution, bool, error)
 	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 	ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error)
@@ -95,6 +97,7 @@ type settings struct {
 	RunRateLimit        int
 	RunRateWindow       time.Duration
 	IdempotencyTTL      time.Duration
+	RetentionBatch      int
 	QueueCapacity       int
 	QueueTimeout        time.Duration
 	DepthCacheTTL       time.Duration
@@ -123,6 +126,7 @@ func (c Config) settings() settings {
 		RunRateLimit:        c.RunRateLimit,
 		RunRateWindow:       c.RunRateWindow,
 		IdempotencyTTL:      c.IdempotencyTTL,
+		RetentionBatch:      c.RetentionBatch,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
 		DepthCacheTTL:       c.DepthCacheTTL,
@@ -169,6 +173,7 @@ func (c settings) withDefaults() settings {
 	def(&c.Maximums.MaxProcesses, ml.MaxProcesses)
 	def(&c.Maximums.OutputLimitBytes, ml.OutputLimitBytes)
 	def(&c.QueueCapacity, d.QueueCapacity)
+	def(&c.RetentionBatch, d.RetentionBatch)
 	defDur(&c.RunRateWindow, d.RunRateWindow)
 	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
 	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)

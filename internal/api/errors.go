@@ -168,6 +168,15 @@ type activeConflict struct {
 func (a *activeConflict) Error() string { return a.err.Error() }
 func (a *activeConflict) Unwrap() error { return a.err }
 
+// namingActive makes a Conflict that refers to an execution of session sessionID (store.ErrActive,
+// a refused purge) name that execution in its problem document.
+func namingActive(err error, sessionID string) error {
+	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != sessionID {
+		return &activeConflict{err: pe, executionID: pe.Ref}
+	}
+	return err
+}
+
 // atPath reports a NotFound error at the path's id rather than at a body field.
 func atPath(err error) error {
 	pe, ok := problem.As(err)

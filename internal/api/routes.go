@@ -28,7 +28,8 @@ func (s *server) routes(mux *http.ServeMux) {
 		Summary: "Autosave a session's code or language", Tags: []string{tag},
 		Errors: []int{400, 404, 409, 413, 422}}, s.patchSession)
 	register(s, api, huma.Operation{OperationID: "close-session", Method: http.MethodDelete, Path: sessions + "/{id}",
-		Summary: "Close a session; later edits and runs get 409", Tags: []string{tag}, Errors: []int{404}}, s.closeSession)
+		Summary: "Close a session (later edits and runs get 409), or delete it with ?purge=true", Tags: []string{tag},
+		Errors: []int{404, 409}}, s.closeSession)
 	register(s, api, huma.Operation{OperationID: "run-session", Method: http.MethodPost, Path: sessions + "/{id}/run",
 		Summary: "Queue a run of the session's current code", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.runSession)
@@ -40,6 +41,9 @@ func (s *server) routes(mux *http.ServeMux) {
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.submitExecution)
 	register(s, api, huma.Operation{OperationID: "get-execution", Method: http.MethodGet, Path: "/executions/{id}",
 		Summary: "Get an execution and its result", Tags: []string{"executions"}, Errors: []int{404}}, s.getExecution)
+	register(s, api, huma.Operation{OperationID: "delete-execution", Method: http.MethodDelete, Path: "/executions/{id}",
+		Summary: "Delete a finished execution and its output", Tags: []string{"executions"}, DefaultStatus: http.StatusNoContent,
+		Errors: []int{404, 409}}, s.deleteExecution)
 	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
 	s.streamRoutes(mux, api)
 	register(s, api, huma.Operation{OperationID: "list-languages", Method: http.MethodGet, Path: "/languages",

@@ -131,7 +131,7 @@ func (b *bundle) do(t testing.TB, method, path string, body any, headers ...stri
 		t.Fatalf("read body: %v", err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if strings.Contains(res.Header.Get("Content-Type"), "json") {
+	if strings.Contains(res.Header.Get("Content-Type"), "json") && len(raw) > 0 {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
 		}

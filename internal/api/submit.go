@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"livecode/internal/execution"
-	"livecode/internal/problem"
 	"livecode/internal/queue"
 	"livecode/internal/store"
 )
@@ -82,11 +81,8 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		n.RequestHash, n.IdempotencyTTL = r.hash(), s.cfg.IdempotencyTTL
 	}
 	e, created, err := s.deps.Store.CreateExecution(ctx, n)
-	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != r.SessionID {
-		return e, &activeConflict{err: pe, executionID: pe.Ref}
-	}
 	if err != nil || !created {
-		return e, err
+		return e, namingActive(err, r.SessionID)
 	}
 	return e, s.enqueue(ctx, e)
 }

@@ -20,6 +20,7 @@ import (
 	"livecode/internal/language"
 	"livecode/internal/metrics"
 	"livecode/internal/queue"
+	"livecode/internal/retention"
 	"livecode/internal/sandbox"
 	"livecode/internal/store"
 	"livecode/internal/stream"
@@ -106,6 +107,17 @@ func Run(ctx context.Context, o Options) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var wg sync.WaitGroup
+	if o.Role.serves() {
+		// Every API server purges; their batches are independent statements, so several
+		// servers purging at once only share the work.
+		purger := retention.New(st, retention.Config{Executions: cfg.RetentionExecutions, Sessions: cfg.RetentionSessions,
+			Keys: cfg.IdempotencyTTL, Interval: cfg.RetentionInterval, Batch: cfg.RetentionBatch, Logger: log})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			purger.Run(workCtx)
+		}()
+	}
 	if o.Role.works() {
 		if err := startWorkers(ctx, workCtx, &wg, o, st, q, broker, langs, m, log); err != nil {
 			return err
