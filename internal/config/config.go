@@ -61,7 +61,7 @@ type Config struct {
 	RetentionExecutions time.Duration `env:"RETENTION_EXECUTIONS" envDefault:"720h"` // finished executions and their output, from their end
 	RetentionSessions   time.Duration `env:"RETENTION_SESSIONS" envDefault:"720h"`   // CLOSED sessions with all their executions, from their close
 	RetentionInterval   time.Duration `env:"RETENTION_INTERVAL" envDefault:"1m"`
-	RetentionBatch      int           `env:"RETENTION_BATCH" envDefault:"500"`
+	RetentionBatch      int           `env:"RETENTION_BATCH" envDefault:"200"`
 
 	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
 	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"livecode/internal/config"
 	"livecode/internal/retention"
 	"livecode/internal/session"
 	"livecode/internal/store"
@@ -33,6 +34,14 @@ func loadRows(t *testing.T) int {
 }
 
 const perSession = 1000 // executions per seeded session
+
+// loadBatch is the purge's batch: RETENTION_LOAD_BATCH, else the default of RETENTION_BATCH.
+func loadBatch() int {
+	if n, err := strconv.Atoi(os.Getenv("RETENTION_LOAD_BATCH")); err == nil && n > 0 {
+		return n
+	}
+	return config.Default().RetentionBatch
+}
 
 func TestPurgeLoadSQLite(t *testing.T) {
 	n := loadRows(t)
@@ -131,7 +140,8 @@ func measure(t *testing.T, s store.Store, n int) {
 	time.AfterFunc(3*time.Second, func() { close(stop) })
 	report(t, "autosave, no purge", autosave(stop))
 
-	p := retention.New(s, retention.Config{Executions: time.Hour, Interval: time.Hour, Batch: 500,
+	batch := loadBatch()
+	p := retention.New(s, retention.Config{Executions: time.Hour, Interval: time.Hour, Batch: batch,
 		Now: func() time.Time { return t0.Add(24 * time.Hour) }})
 	stop = make(chan struct{})
 	var during []time.Duration
@@ -145,7 +155,7 @@ func measure(t *testing.T, s store.Store, n int) {
 	if err != nil || deleted != n {
 		t.Fatalf("Sweep = %d, %v; want %d", deleted, err, n)
 	}
-	t.Logf("purged %d executions in %v (%.0f rows/s), batches of 500", n, took.Round(time.Millisecond), float64(n)/took.Seconds())
+	t.Logf("purged %d executions in %v (%.0f rows/s), batches of %d", n, took.Round(time.Millisecond), float64(n)/took.Seconds(), batch)
 	report(t, "autosave during purge", during)
 }
 
