@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"livecode/internal/config"
 	"livecode/internal/execution"
@@ -16,6 +19,7 @@ import (
 	"livecode/internal/queue"
 	"livecode/internal/session"
 	"livecode/internal/store"
+	"livecode/internal/tracing"
 )
 
 // Store is the part of store.Store the API uses; the errors are those store.Store documents.
@@ -68,7 +72,9 @@ type Deps struct {
 	Metrics   http.Handler     // served at /metrics when set
 	// HTTPMetrics observes every request under its route pattern; nil: not observed.
 	HTTPMetrics Instrumenter
-	Broker      Broker // live output and controls; nil: the streaming endpoints answer 503
+	// Tracer traces each request and run admission; nil: no tracing.
+	Tracer trace.TracerProvider
+	Broker Broker // live output and controls; nil: the streaming endpoints answer 503
 }
 
 // Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
@@ -185,10 +191,11 @@ func (c settings) withDefaults() settings {
 
 // server holds what every handler needs.
 type server struct {
-	deps  Deps
-	cfg   settings
-	depth *depthCache
-	keys  keyring
+	deps   Deps
+	tracer trace.Tracer
+	cfg    settings
+	depth  *depthCache
+	keys   keyring
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -213,7 +220,10 @@ func newServer(d Deps, conf Config) *server {
 		d.Logger.Error("API_KEYS is invalid; every request will be refused", "error", err)
 		ring = keyring{keys: []hashedKey{{}}}
 	}
-	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring}
+	if d.Tracer == nil {
+		d.Tracer = noop.NewTracerProvider()
+	}
+	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring, tracer: d.Tracer.Tracer("livecode/api")}
 }
 
 // New returns the full HTTP API of an `api` or `serve` process.
@@ -221,7 +231,7 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return s.instrument(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.authenticate(mux)))))
+	return s.instrument(mux, s.trace(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.authenticate(mux))))))
 }
 
 // Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics; of c
@@ -242,6 +252,22 @@ func (s *server) instrument(mux *http.ServeMux, h http.Handler) http.Handler {
 		_, pattern := mux.Handler(r)
 		return pattern
 	}, h)
+}
+
+// trace starts a server span per request, named by its route pattern like the HTTP metrics,
+// continuing the client's trace when it sends a traceparent.
+func (s *server) trace(mux *http.ServeMux, h http.Handler) http.Handler {
+	if _, off := s.deps.Tracer.(noop.TracerProvider); off {
+		return h
+	}
+	return otelhttp.NewHandler(h, "http", otelhttp.WithTracerProvider(s.deps.Tracer),
+		otelhttp.WithPropagators(tracing.HTTPPropagator()),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			if _, pattern := mux.Handler(r); pattern != "" && pattern != "/" {
+				return pattern
+			}
+			return r.Method + " unmatched"
+		}))
 }
 
 func newUUIDv7() string {

@@ -100,6 +100,8 @@ type Config struct {
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
 	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
 	MetricsToken  string `env:"METRICS_TOKEN"`                    // /metrics requires Bearer <token> when set
+	// OpenTelemetry traces go to this OTLP/HTTP endpoint (e.g. http://collector:4318); empty: no tracing.
+	OTelEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
 
 	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
