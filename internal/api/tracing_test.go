@@ -29,7 +29,7 @@ type receiver struct {
 	traces map[string][]string
 }
 
-func newReceiver(t *testing.T) (*receiver, string) {
+func newReceiver(t testing.TB) (*receiver, string) {
 	r := &receiver{traces: map[string][]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		body, err := io.ReadAll(req.Body)
@@ -112,4 +112,59 @@ type runnerFunc func(ctx context.Context, spec sandbox.Spec) (execution.Result, 
 
 func (f runnerFunc) Run(ctx context.Context, spec sandbox.Spec) (execution.Result, error) {
 	return f(ctx, spec)
+}
+
+// BenchmarkRunTraced measures a run from POST to its stored result through the API, the
+// in-process queue and a worker with a scripted runner, with tracing off and on (exporting to
+// an in-process OTLP receiver), so the difference of the two is tracing's cost per run.
+func BenchmarkRunTraced(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "tracing=off", true: "tracing=on"}[on], func(b *testing.B) {
+			var tp *tracing.Provider
+			if on {
+				_, url := newReceiver(b)
+				p, err := tracing.New(context.Background(), url, "livecode-bench", "test")
+				if err != nil {
+					b.Fatal(err)
+				}
+				tp = &p
+			}
+			bb := setup(b, func(c *api.Config, d *api.Deps) {
+				c.MaxActivePerSession, c.RunRateLimit = 0, 0
+				if tp != nil {
+					d.Tracer = tp
+				}
+			})
+			runner := runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) {
+				return execution.Result{Status: execution.StatusCompleted, Stdout: "hi\n"}, nil
+			})
+			wc := worker.Config{}
+			if tp != nil {
+				wc.Tracer = tp
+			}
+			w := worker.New(bb.store, runner, testLanguages(), wc)
+			ctx, stop := context.WithCancel(context.Background())
+			done := make(chan struct{})
+			go func() { _ = bb.queue.Run(ctx, 2, w.Handle); close(done) }()
+			sid := bb.newSession(b, "print('hi')")
+			for b.Loop() {
+				eid := bb.do(b, "POST", "/code-sessions/"+sid+"/run", nil).want(b, http.StatusAccepted).str("execution_id")
+				for {
+					e, err := bb.store.GetExecution(context.Background(), eid)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if e.Status.Terminal() {
+						break
+					}
+					time.Sleep(50 * time.Microsecond)
+				}
+			}
+			stop()
+			<-done
+			if tp != nil {
+				_ = tp.Shutdown(context.Background())
+			}
+		})
+	}
 }
