@@ -4,71 +4,22 @@ package api_test
 
 import (
 	"context"
-	"encoding/hex"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"slices"
-	"sync"
 	"testing"
 	"time"
-
-	collectortrace "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/proto"
 
 	"livecode/internal/api"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
 	"livecode/internal/tracing"
+	"livecode/internal/tracing/tracingtest"
 	"livecode/internal/worker"
 )
 
-// receiver is an OTLP/HTTP trace receiver: it keeps every span's name by trace id.
-type receiver struct {
-	mu     sync.Mutex
-	traces map[string][]string
-}
-
-func newReceiver(t testing.TB) (*receiver, string) {
-	r := &receiver{traces: map[string][]string{}}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		body, err := io.ReadAll(req.Body)
-		var msg collectortrace.ExportTraceServiceRequest
-		if err == nil {
-			err = proto.Unmarshal(body, &msg)
-		}
-		if err != nil || req.URL.Path != "/v1/traces" {
-			http.Error(w, "bad export", http.StatusBadRequest)
-			return
-		}
-		r.mu.Lock()
-		for _, rs := range msg.ResourceSpans {
-			for _, ss := range rs.ScopeSpans {
-				for _, sp := range ss.Spans {
-					id := hex.EncodeToString(sp.TraceId)
-					r.traces[id] = append(r.traces[id], sp.Name)
-				}
-			}
-		}
-		r.mu.Unlock()
-		w.Header().Set("Content-Type", "application/x-protobuf")
-		out, _ := proto.Marshal(&collectortrace.ExportTraceServiceResponse{})
-		_, _ = w.Write(out)
-	}))
-	t.Cleanup(srv.Close)
-	return r, srv.URL
-}
-
-func (r *receiver) spans(traceID string) []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.traces[traceID])
-}
-
 func TestOneTracePerRun(t *testing.T) {
 	t.Parallel()
-	rec, url := newReceiver(t)
-	tp, err := tracing.New(context.Background(), url, "livecode-test", "test")
+	rec := tracingtest.NewReceiver(t)
+	tp, err := tracing.New(context.Background(), rec.URL, "livecode-test", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,13 +46,12 @@ func TestOneTracePerRun(t *testing.T) {
 	want := []string{"POST /code-sessions/{id}/run", "admission", "enqueue", "execution", "claim", "run", "finish"}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		got := rec.spans(traceID)
-		missing := slices.DeleteFunc(slices.Clone(want), func(n string) bool { return slices.Contains(got, n) })
+		missing := rec.Missing(traceID, want...)
 		if len(missing) == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("trace %s lacks %v; has %v (all traces: %d)", traceID, missing, got, len(rec.traces))
+			t.Fatalf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -122,8 +72,8 @@ func BenchmarkRunTraced(b *testing.B) {
 		b.Run(map[bool]string{false: "tracing=off", true: "tracing=on"}[on], func(b *testing.B) {
 			var tp *tracing.Provider
 			if on {
-				_, url := newReceiver(b)
-				p, err := tracing.New(context.Background(), url, "livecode-bench", "test")
+				rec := tracingtest.NewReceiver(b)
+				p, err := tracing.New(context.Background(), rec.URL, "livecode-bench", "test")
 				if err != nil {
 					b.Fatal(err)
 				}
