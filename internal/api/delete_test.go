@@ -61,3 +61,22 @@ func TestPurgeSession(t *testing.T) {
 		t.Errorf("close answered %s", r.raw)
 	}
 }
+
+func TestDeleteResponsesDocumented(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	doc := b.do(t, "GET", "/openapi.json", nil).want(t, http.StatusOK).body
+	paths, _ := doc["paths"].(map[string]any)
+	for path, codes := range map[string][]string{
+		"/code-sessions/{id}": {"200", "204", "404", "409"},
+		"/executions/{id}":    {"204", "404", "409"},
+	} {
+		op, _ := paths[path].(map[string]any)["delete"].(map[string]any)
+		responses, _ := op["responses"].(map[string]any)
+		for _, c := range codes {
+			if _, ok := responses[c]; !ok {
+				t.Errorf("DELETE %s: no %s response documented; has %v", path, c, responses)
+			}
+		}
+	}
+}

@@ -29,7 +29,8 @@ func (s *server) routes(mux *http.ServeMux) {
 		Errors: []int{400, 404, 409, 413, 422}}, s.patchSession)
 	register(s, api, huma.Operation{OperationID: "close-session", Method: http.MethodDelete, Path: sessions + "/{id}",
 		Summary: "Close a session (later edits and runs get 409), or delete it with ?purge=true", Tags: []string{tag},
-		Errors: []int{404, 409}}, s.closeSession)
+		Responses: map[string]*huma.Response{"204": {Description: "Purged: the session and its executions are gone"}},
+		Errors:    []int{404, 409}}, s.closeSession)
 	register(s, api, huma.Operation{OperationID: "run-session", Method: http.MethodPost, Path: sessions + "/{id}/run",
 		Summary: "Queue a run of the session's current code", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.runSession)
