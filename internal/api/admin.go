@@ -46,13 +46,18 @@ type requeueOutput struct {
 
 // authorize checks the bearer token in constant time (over hashes, so its length leaks neither).
 func (s *server) authorize(header string) error {
-	token, ok := strings.CutPrefix(header, "Bearer ")
-	want := sha256.Sum256([]byte(s.cfg.AdminToken))
-	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	if !ok || subtle.ConstantTimeCompare(want[:], got[:]) != 1 {
+	if !bearerIs(header, s.cfg.AdminToken) {
 		return &problem.Error{Kind: problem.Unauthorized, Message: "a valid admin bearer token is required"}
 	}
 	return nil
+}
+
+// bearerIs reports, in constant time, whether an Authorization header is Bearer want.
+func bearerIs(header, want string) bool {
+	token, ok := strings.CutPrefix(header, "Bearer ")
+	w := sha256.Sum256([]byte(want))
+	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return ok && subtle.ConstantTimeCompare(w[:], got[:]) == 1
 }
 
 func (s *server) deadJobs(ctx context.Context, in *adminAuth) (*deadJobsOutput, error) {

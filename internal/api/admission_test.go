@@ -62,6 +62,12 @@ func TestRateLimit(t *testing.T) {
 	if err != nil || secs < 1 || secs > 60 {
 		t.Errorf("Retry-After = %q, want 1..60 seconds", r.header.Get("Retry-After"))
 	}
+	for k, want := range map[string]string{"RateLimit-Limit": "2", "RateLimit-Remaining": "0",
+		"RateLimit-Reset": r.header.Get("Retry-After"), "RateLimit-Policy": "2;w=60"} {
+		if got := r.header.Get(k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
 	// Another session is not limited.
 	b.do(t, "POST", "/code-sessions/"+b.newSession(t, "")+"/run", nil).want(t, http.StatusAccepted)
 }

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"livecode/internal/config"
 	"livecode/internal/execution"
@@ -16,6 +19,7 @@ import (
 	"livecode/internal/queue"
 	"livecode/internal/session"
 	"livecode/internal/store"
+	"livecode/internal/tracing"
 )
 
 // Store is the part of store.Store the API uses; the errors are those store.Store documents.
@@ -24,6 +28,9 @@ type Store interface {
 	GetSession(ctx context.Context, id string) (session.Session, error)
 	UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error)
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
+	ListSessions(ctx context.Context, f store.SessionFilter) ([]session.Session, string, error)
+	PurgeSession(ctx context.Context, id string, batch int) error
+	DeleteExecution(ctx context.Context, id string) error
 	CreateExecution(ctx context.Context, n store.NewExecution) (execution.Execution, bool, error)
 	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 	ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error)
@@ -39,6 +46,12 @@ type Queue interface {
 	Dead(ctx context.Context) ([]queue.DeadJob, error)
 	Requeue(ctx context.Context, id string) error
 	Ping(ctx context.Context) error
+}
+
+// Instrumenter wraps a handler to observe its requests; route gives a request's registered
+// pattern ("/" for the fallback that answers 404 and 405).
+type Instrumenter interface {
+	InstrumentHTTP(route func(*http.Request) string, next http.Handler) http.Handler
 }
 
 // Languages knows the languages the service can run.
@@ -57,7 +70,11 @@ type Deps struct {
 	Now       func() time.Time // default: time.Now
 	NewID     func() string    // default: a UUIDv7
 	Metrics   http.Handler     // served at /metrics when set
-	Broker    Broker           // live output and controls; nil: the streaming endpoints answer 503
+	// HTTPMetrics observes every request under its route pattern; nil: not observed.
+	HTTPMetrics Instrumenter
+	// Tracer traces each request and run admission; nil: no tracing.
+	Tracer trace.TracerProvider
+	Broker Broker // live output and controls; nil: the streaming endpoints answer 503
 }
 
 // Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
@@ -88,11 +105,13 @@ type settings struct {
 	IdempotencyTTL      time.Duration
 	MaxWait             time.Duration // longest wait of a one-call run
 	MaxBatch            int
+	RetentionBatch      int
 	QueueCapacity       int
 	QueueTimeout        time.Duration
 	DepthCacheTTL       time.Duration
 	BusyRetryAfter      time.Duration
 	AdminToken          string
+	MetricsToken        string
 	SwaggerEnable       bool
 	QuotaMaxActive      int // per API key; 0 = unlimited
 	QuotaRunRateLimit   int // runs per QuotaRunRateWindow per API key; 0 = unlimited
@@ -117,11 +136,13 @@ func (c Config) settings() settings {
 		IdempotencyTTL:      c.IdempotencyTTL,
 		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
 		MaxBatch:            c.MaxBatch,
+		RetentionBatch:      c.RetentionBatch,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
 		DepthCacheTTL:       c.DepthCacheTTL,
 		BusyRetryAfter:      c.BusyRetryAfter,
 		AdminToken:          c.AdminToken,
+		MetricsToken:        c.MetricsToken,
 		SwaggerEnable:       c.SwaggerEnable,
 		QuotaMaxActive:      c.QuotaMaxActive,
 		QuotaRunRateLimit:   c.QuotaRunRateLimit,
@@ -163,6 +184,7 @@ func (c settings) withDefaults() settings {
 	def(&c.Maximums.MaxProcesses, ml.MaxProcesses)
 	def(&c.Maximums.OutputLimitBytes, ml.OutputLimitBytes)
 	def(&c.QueueCapacity, d.QueueCapacity)
+	def(&c.RetentionBatch, d.RetentionBatch)
 	defDur(&c.RunRateWindow, d.RunRateWindow)
 	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
 	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)
@@ -176,6 +198,7 @@ func (c settings) withDefaults() settings {
 // server holds what every handler needs.
 type server struct {
 	deps    Deps
+	tracer  trace.Tracer
 	cfg     settings
 	depth   *depthCache
 	keys    keyring
@@ -186,6 +209,7 @@ func newServer(d Deps, conf Config) *server {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	d.Logger = withRequestLog(d.Logger)
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -208,7 +232,11 @@ func newServer(d Deps, conf Config) *server {
 		// config.Load refuses bad origins at start; a Config built by hand fails closed: none is allowed.
 		d.Logger.Error("CORS_ORIGINS is invalid; no other origin may call the API", "error", err)
 	}
-	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring, origins: newOriginSet(origins)}
+	if d.Tracer == nil {
+		d.Tracer = noop.NewTracerProvider()
+	}
+	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring, origins: newOriginSet(origins),
+		tracer: d.Tracer.Tracer("livecode/api")}
 }
 
 // New returns the full HTTP API of an `api` or `serve` process.
@@ -216,15 +244,43 @@ func New(d Deps, c Config) http.Handler {
 	s := newServer(d, c)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	return recoverer(s.deps.Logger, s.cors(s.authenticate(mux)))
+	return s.instrument(mux, s.trace(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.cors(s.authenticate(mux)))))))
 }
 
-// Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics.
-func Health(d Deps) http.Handler {
-	s := newServer(d, Config{})
+// Health returns the handler of a `worker` process: only /healthz, /readyz and /metrics; of c
+// it uses only MetricsToken.
+func Health(d Deps, c Config) http.Handler {
+	s := newServer(d, Config{Config: config.Config{MetricsToken: c.MetricsToken}})
 	mux := http.NewServeMux()
 	s.healthRoutes(mux)
-	return recoverer(s.deps.Logger, mux)
+	return s.instrument(mux, withRequestID(recoverer(s.deps.Logger, mux)))
+}
+
+// instrument observes h's requests under the pattern mux routes each to, when HTTPMetrics is set.
+func (s *server) instrument(mux *http.ServeMux, h http.Handler) http.Handler {
+	if s.deps.HTTPMetrics == nil {
+		return h
+	}
+	return s.deps.HTTPMetrics.InstrumentHTTP(func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		return pattern
+	}, h)
+}
+
+// trace starts a server span per request, named by its route pattern like the HTTP metrics,
+// continuing the client's trace when it sends a traceparent.
+func (s *server) trace(mux *http.ServeMux, h http.Handler) http.Handler {
+	if _, off := s.deps.Tracer.(noop.TracerProvider); off {
+		return h
+	}
+	return otelhttp.NewHandler(h, "http", otelhttp.WithTracerProvider(s.deps.Tracer),
+		otelhttp.WithPropagators(tracing.HTTPPropagator()),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string {
+			if _, pattern := mux.Handler(r); pattern != "" && pattern != "/" {
+				return pattern
+			}
+			return r.Method + " unmatched"
+		}))
 }
 
 func newUUIDv7() string {

@@ -101,7 +101,7 @@ func (s *server) authenticate(next http.Handler) http.Handler {
 		if !ok {
 			p := newProblem(http.StatusUnauthorized, why)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="livecode"`)
-			writeProblem(w, p)
+			writeProblem(w, r, p)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ownerKey{}, name)))

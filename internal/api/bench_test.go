@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"livecode/internal/api"
+	"livecode/internal/metrics"
 )
 
 // BenchmarkPatchSession measures the autosave through the handler against a real SQLite store,
@@ -39,12 +40,24 @@ func BenchmarkPatchSession(b *testing.B) {
 	}
 }
 
-// BenchmarkGetExecution measures reading an execution through the handler.
+// BenchmarkGetExecution measures reading an execution through the handler, with and without
+// the HTTP metrics, so their cost shows as the difference of the two in one run.
 func BenchmarkGetExecution(b *testing.B) {
 	bb := setup(b)
 	sid := bb.newSession(b, "print(1)")
 	eid := bb.do(b, "POST", "/code-sessions/"+sid+"/run", nil).want(b, http.StatusAccepted).str("execution_id")
-	h := api.New(api.Deps{Store: bb.store, Queue: bb.queue, Languages: testLanguages()}, bb.cfg)
+	for _, on := range []bool{false, true} {
+		b.Run(fmt.Sprintf("http-metrics=%v", on), func(b *testing.B) {
+			d := api.Deps{Store: bb.store, Queue: bb.queue, Languages: testLanguages()}
+			if on {
+				d.HTTPMetrics = metrics.New(0, nil)
+			}
+			benchGet(b, api.New(d, bb.cfg), eid)
+		})
+	}
+}
+
+func benchGet(b *testing.B, h http.Handler, eid string) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

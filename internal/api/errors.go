@@ -25,6 +25,8 @@ type problemDoc struct {
 	ExecutionID string `json:"execution_id,omitempty"`
 	// RetryAfterSeconds repeats the Retry-After header of a 429 or 503.
 	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
+	// RequestID is the request's X-Request-Id, to quote when reporting the problem.
+	RequestID string `json:"request_id,omitempty"`
 
 	headers http.Header
 }
@@ -67,10 +69,13 @@ func (s *server) toHTTP(ctx context.Context, op string, err error) error {
 	pe, ok := problem.As(err)
 	if !ok || pe.Kind == problem.Internal {
 		s.deps.Logger.LogAttrs(ctx, slog.LevelError, "request failed", slog.String("operation", op), slog.Any("error", err))
-		return newProblem(http.StatusInternalServerError, "internal error")
+		p := newProblem(http.StatusInternalServerError, "internal error")
+		p.RequestID = requestIDOf(ctx)
+		return p
 	}
 	status := statusOf(pe.Kind)
 	p := newProblem(status, pe.Message)
+	p.RequestID = requestIDOf(ctx)
 	if pe.Field != "" {
 		p.Errors = []*huma.ErrorDetail{{Message: pe.Message, Location: location(pe.Field)}}
 	}
@@ -89,12 +94,24 @@ func (s *server) toHTTP(ctx context.Context, op string, err error) error {
 		secs := int(math.Ceil(retry.Seconds()))
 		p.RetryAfterSeconds = secs
 		p.headers = http.Header{"Retry-After": {strconv.Itoa(secs)}}
+		if pe.Limit > 0 && pe.Window > 0 {
+			rateLimitHeaders(p.headers, pe.Limit, pe.Window, secs)
+		}
 	}
 	if pe.Err != nil {
 		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "request refused", slog.String("operation", op),
 			slog.Int("status", status), slog.Any("error", pe.Err))
 	}
 	return p
+}
+
+// rateLimitHeaders sets the headers of draft-ietf-httpapi-ratelimit-headers-07 for a refused
+// request: none of limit remains for the next secs seconds of a window of window.
+func rateLimitHeaders(h http.Header, limit int, window time.Duration, secs int) {
+	h.Set("RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("RateLimit-Remaining", "0")
+	h.Set("RateLimit-Reset", strconv.Itoa(secs))
+	h.Set("RateLimit-Policy", fmt.Sprintf("%d;w=%d", limit, int(math.Ceil(window.Seconds()))))
 }
 
 func newProblem(status int, detail string) *problemDoc {
@@ -105,20 +122,23 @@ func newProblem(status int, detail string) *problemDoc {
 // not come back in its own 422.
 const maxErrorValue = 256
 
-// trimErrorValues is a response transformer that drops large values from validation errors.
-func trimErrorValues(_ huma.Context, _ string, v any) (any, error) {
-	if m, ok := v.(*huma.ErrorModel); ok {
-		for _, d := range m.Errors {
-			if s, ok := d.Value.(string); ok && len(s) > maxErrorValue {
-				d.Value = s[:maxErrorValue] + "…"
-			} else if !ok && d.Value != nil {
-				if b, err := json.Marshal(d.Value); err != nil || len(b) > maxErrorValue {
-					d.Value = nil
-				}
+// fixErrors is a response transformer for the problems huma builds itself (validation, body
+// limit): it drops large values from their errors and adds the request id.
+func fixErrors(ctx huma.Context, _ string, v any) (any, error) {
+	m, ok := v.(*huma.ErrorModel)
+	if !ok {
+		return v, nil
+	}
+	for _, d := range m.Errors {
+		if s, ok := d.Value.(string); ok && len(s) > maxErrorValue {
+			d.Value = s[:maxErrorValue] + "…"
+		} else if !ok && d.Value != nil {
+			if b, err := json.Marshal(d.Value); err != nil || len(b) > maxErrorValue {
+				d.Value = nil
 			}
 		}
 	}
-	return v, nil
+	return &problemDoc{ErrorModel: *m, RequestID: requestIDOf(ctx.Context())}, nil
 }
 
 // location gives a field name the prefix huma uses in errors[].location (body., path., query.,
@@ -147,6 +167,15 @@ type activeConflict struct {
 
 func (a *activeConflict) Error() string { return a.err.Error() }
 func (a *activeConflict) Unwrap() error { return a.err }
+
+// namingActive makes a Conflict that refers to an execution of session sessionID (store.ErrActive,
+// a refused purge) name that execution in its problem document.
+func namingActive(err error, sessionID string) error {
+	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != sessionID {
+		return &activeConflict{err: pe, executionID: pe.Ref}
+	}
+	return err
+}
 
 // atPath reports a NotFound error at the path's id rather than at a body field.
 func atPath(err error) error {
@@ -177,8 +206,9 @@ func unavailable(retry time.Duration, cause error, format string, args ...any) e
 	return &problem.Error{Kind: problem.Unavailable, RetryAfter: retry, Err: cause, Message: fmt.Sprintf(format, args...)}
 }
 
-// writeProblem writes p outside huma (router fallbacks, panics).
-func writeProblem(w http.ResponseWriter, p *problemDoc) {
+// writeProblem writes p outside huma (router fallbacks, panics) for the request r.
+func writeProblem(w http.ResponseWriter, r *http.Request, p *problemDoc) {
+	p.RequestID = requestIDOf(r.Context())
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	_ = json.NewEncoder(w).Encode(p)
@@ -193,7 +223,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.LogAttrs(r.Context(), slog.LevelError, "handler panic", slog.String("path", r.URL.Path), slog.Any("panic", v))
-				writeProblem(w, newProblem(http.StatusInternalServerError, "internal error"))
+				writeProblem(w, r, newProblem(http.StatusInternalServerError, "internal error"))
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -97,6 +97,20 @@ func (s *server) getExecution(ctx context.Context, in *executionPath) (*executio
 	return &executionOutput{Body: viewExecution(e)}, nil
 }
 
+// deleteExecution deletes a finished execution and its output for its session's owner.
+func (s *server) deleteExecution(ctx context.Context, in *executionPath) (*struct{}, error) {
+	if err := checkID("path.id", "execution", in.ID); err != nil {
+		return nil, err
+	}
+	if _, err := s.ownExecution(ctx, in.ID); err != nil {
+		return nil, atPath(err)
+	}
+	if err := s.deps.Store.DeleteExecution(ctx, in.ID); err != nil {
+		return nil, atPath(err)
+	}
+	return nil, nil
+}
+
 // listExecutions pages through a session's executions, newest first.
 func (s *server) listExecutions(ctx context.Context, in *listExecutionsInput) (*listExecutionsOutput, error) {
 	if err := checkID("path.id", "session", in.ID); err != nil {

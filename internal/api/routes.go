@@ -4,6 +4,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -20,13 +21,17 @@ func (s *server) routes(mux *http.ServeMux) {
 	register(s, api, huma.Operation{OperationID: "create-session", Method: http.MethodPost, Path: sessions,
 		Summary: "Create a code session", Tags: []string{tag}, DefaultStatus: http.StatusCreated,
 		Errors: []int{400, 413, 422}}, s.createSession)
+	register(s, api, huma.Operation{OperationID: "list-sessions", Method: http.MethodGet, Path: sessions,
+		Summary: "List the caller's sessions, newest first", Tags: []string{tag}, Errors: []int{400, 422}}, s.listSessions)
 	register(s, api, huma.Operation{OperationID: "get-session", Method: http.MethodGet, Path: sessions + "/{id}",
 		Summary: "Get a session and its latest execution", Tags: []string{tag}, Errors: []int{404}}, s.getSession)
 	register(s, api, huma.Operation{OperationID: "autosave-session", Method: http.MethodPatch, Path: sessions + "/{id}",
 		Summary: "Autosave a session's code or language", Tags: []string{tag},
 		Errors: []int{400, 404, 409, 413, 422}}, s.patchSession)
 	register(s, api, huma.Operation{OperationID: "close-session", Method: http.MethodDelete, Path: sessions + "/{id}",
-		Summary: "Close a session; later edits and runs get 409", Tags: []string{tag}, Errors: []int{404}}, s.closeSession)
+		Summary: "Close a session (later edits and runs get 409), or delete it with ?purge=true", Tags: []string{tag},
+		Responses: map[string]*huma.Response{"204": {Description: "Purged: the session and its executions are gone"}},
+		Errors:    []int{404, 409}}, s.closeSession)
 	register(s, api, huma.Operation{OperationID: "run-session", Method: http.MethodPost, Path: sessions + "/{id}/run",
 		Summary: "Queue a run of the session's current code", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted,
 		Errors: []int{400, 404, 409, 413, 422, 429, 503}}, s.runSession)
@@ -47,6 +52,9 @@ func (s *server) routes(mux *http.ServeMux) {
 		Summary: "Read many executions by id", Tags: []string{"executions"}, Errors: []int{400, 422}}, s.readMany)
 	register(s, api, huma.Operation{OperationID: "get-execution", Method: http.MethodGet, Path: "/executions/{id}",
 		Summary: "Get an execution and its result", Tags: []string{"executions"}, Errors: []int{404}}, s.getExecution)
+	register(s, api, huma.Operation{OperationID: "delete-execution", Method: http.MethodDelete, Path: "/executions/{id}",
+		Summary: "Delete a finished execution and its output", Tags: []string{"executions"}, DefaultStatus: http.StatusNoContent,
+		Errors: []int{404, 409}}, s.deleteExecution)
 	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
 	s.streamRoutes(mux, api)
 	s.pistonRoutes(mux)
@@ -91,11 +99,45 @@ func (s *server) registerHealth(api huma.API) {
 // extraRoutes adds /metrics and answers unknown paths with a problem document.
 func (s *server) extraRoutes(mux *http.ServeMux) {
 	if s.deps.Metrics != nil {
-		mux.Handle("GET /metrics", s.deps.Metrics)
+		mux.Handle("GET /metrics", s.metricsGate(s.deps.Metrics))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeProblem(w, newProblem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path))
+			return
+		}
+		writeProblem(w, r, newProblem(http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path))
 	})
+}
+
+// metricsGate requires METRICS_TOKEN as a bearer token on /metrics when it is set.
+func (s *server) metricsGate(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !bearerIs(r.Header.Get("Authorization"), s.cfg.MetricsToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="livecode-metrics"`)
+			writeProblem(w, r, newProblem(http.StatusUnauthorized, "a valid metrics bearer token is required"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// allowed lists the methods mux serves r's path with. The catch-all "/" takes every method,
+// which hides the mux's own 405, so the fallback asks the mux again for each method.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := *r
+		probe.Method = m
+		if _, pattern := mux.Handler(&probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // humaAPI creates the huma API on mux; openAPIPath "" serves no OpenAPI document.
@@ -115,7 +157,7 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 		c.Components.SecuritySchemes[apiKeyHeader] = &huma.SecurityScheme{Type: "apiKey", In: "header", Name: "X-API-Key",
 			Description: "An API key's secret (API_KEYS), as X-API-Key: <secret>"}
 	}
-	c.Transformers = append(c.Transformers, trimErrorValues)
+	c.Transformers = append(c.Transformers, fixErrors)
 	return humago.New(mux, c)
 }
 

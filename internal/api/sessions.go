@@ -3,6 +3,7 @@ package api
 
 import (
 	"context"
+	"net/http"
 
 	"livecode/internal/problem"
 	"livecode/internal/session"
@@ -131,18 +132,36 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 	return &savedOutput{Body: viewSaved(sess)}, nil
 }
 
-func (s *server) closeSession(ctx context.Context, in *sessionPath) (*savedOutput, error) {
+type closeSessionInput struct {
+	ID    string `path:"id" doc:"Session id"`
+	Purge bool   `query:"purge" doc:"Delete the session and all its executions instead of closing it; 204, or 409 while one of its executions is queued or running"`
+}
+
+type closeSessionOutput struct {
+	Status int
+	Body   *sessionSaved
+}
+
+// closeSession closes a session, or with ?purge=true deletes it with everything it ran.
+func (s *server) closeSession(ctx context.Context, in *closeSessionInput) (*closeSessionOutput, error) {
 	if err := checkID("path.id", "session", in.ID); err != nil {
 		return nil, err
 	}
 	if _, err := s.ownSession(ctx, in.ID); err != nil {
 		return nil, atPath(err)
 	}
+	if in.Purge {
+		if err := s.deps.Store.PurgeSession(ctx, in.ID, s.cfg.RetentionBatch); err != nil {
+			return nil, namingActive(atPath(err), in.ID)
+		}
+		return &closeSessionOutput{Status: http.StatusNoContent}, nil
+	}
 	sess, err := s.deps.Store.CloseSession(ctx, in.ID, s.deps.Now())
 	if err != nil {
 		return nil, atPath(err)
 	}
-	return &savedOutput{Body: viewSaved(sess)}, nil
+	saved := viewSaved(sess)
+	return &closeSessionOutput{Status: http.StatusOK, Body: &saved}, nil
 }
 
 // alias is one of the names a client may give a field.

@@ -133,7 +133,7 @@ func (b *bundle) do(t testing.TB, method, path string, body any, headers ...stri
 		t.Fatalf("read body: %v", err)
 	}
 	r := response{status: res.StatusCode, header: res.Header, raw: raw}
-	if strings.Contains(res.Header.Get("Content-Type"), "json") && !bytes.HasPrefix(raw, []byte("[")) {
+	if strings.Contains(res.Header.Get("Content-Type"), "json") && len(raw) > 0 && !bytes.HasPrefix(raw, []byte("[")) {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
 		}

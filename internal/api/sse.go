@@ -109,7 +109,7 @@ func (s *server) serveSSE(w http.ResponseWriter, r *http.Request, f feed) {
 	ctx, cancel := streamContext(r)
 	defer cancel()
 	if err := s.follow(ctx, f, out); err != nil {
-		s.deps.Logger.Debug("event stream ended", "topic", f.topic, "err", err)
+		s.deps.Logger.DebugContext(ctx, "event stream ended", "topic", f.topic, "err", err)
 	}
 }
 
@@ -153,5 +153,5 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, op string, err err
 	for k, v := range p.GetHeaders() {
 		w.Header()[k] = v
 	}
-	writeProblem(w, p)
+	writeProblem(w, r, p)
 }

@@ -11,11 +11,15 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"livecode/internal/execution"
-	"livecode/internal/problem"
 	"livecode/internal/queue"
 	"livecode/internal/session"
 	"livecode/internal/store"
+	"livecode/internal/tracing"
 )
 
 // runRequest is a run request of either run endpoint, after alias resolution.
@@ -70,12 +74,16 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		return execution.Execution{}, err
 	}
 	n := s.newExecution(ctx, &r, limits, extra)
-	e, created, err := s.deps.Store.CreateExecution(ctx, n)
-	if pe, ok := problem.As(err); ok && pe.Kind == problem.Conflict && pe.Ref != "" && pe.Ref != r.SessionID {
-		return e, &activeConflict{err: pe, executionID: pe.Ref}
+	actx, span := s.tracer.Start(ctx, "admission", trace.WithAttributes(attribute.String("execution_id", n.ID),
+		attribute.String("session_id", n.SessionID)))
+	e, created, err := s.deps.Store.CreateExecution(actx, n)
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "refused")
 	}
+	span.End()
 	if err != nil || !created {
-		return e, err
+		return e, namingActive(err, r.SessionID)
 	}
 	return e, s.enqueue(ctx, e)
 }
@@ -117,7 +125,9 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	ctx = context.WithoutCancel(ctx)
 	s.announceQueued(ctx, e)
 	qctx, cancel := context.WithTimeout(ctx, s.cfg.QueueTimeout)
-	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID})
+	qctx, span := s.tracer.Start(qctx, "enqueue", trace.WithAttributes(attribute.String("execution_id", e.ID)))
+	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID, TraceParent: tracing.Inject(qctx)})
+	span.End()
 	cancel()
 	log := s.deps.Logger.With(slog.String("execution_id", e.ID), slog.String("session_id", e.SessionID))
 	if err == nil {

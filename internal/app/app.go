@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"livecode/internal/api"
 	"livecode/internal/compilecache"
 	"livecode/internal/config"
@@ -20,9 +22,11 @@ import (
 	"livecode/internal/language"
 	"livecode/internal/metrics"
 	"livecode/internal/queue"
+	"livecode/internal/retention"
 	"livecode/internal/sandbox"
 	"livecode/internal/store"
 	"livecode/internal/stream"
+	"livecode/internal/tracing"
 	"livecode/internal/worker"
 )
 
@@ -80,14 +84,26 @@ func Run(ctx context.Context, o Options) error {
 		slots = cfg.Workers
 	}
 	m := metrics.New(slots, q)
+	tp, err := tracing.New(ctx, cfg.OTelEndpoint, "livecode", o.Version)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// The last spans, within a bound: a collector that is down must not hold the exit.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tp.Shutdown(sctx); err != nil {
+			log.Warn("tracing shutdown", "err", err)
+		}
+	}()
 
 	var handler http.Handler
 	if o.Role.serves() {
-		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(),
+		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(), HTTPMetrics: m, Tracer: tp,
 			Broker: broker},
 			api.Config{Config: cfg, Version: o.Version})
 	} else {
-		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler()})
+		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler(), HTTPMetrics: m}, api.Config{Config: cfg})
 	}
 
 	ln := o.Listener
@@ -106,8 +122,19 @@ func Run(ctx context.Context, o Options) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var wg sync.WaitGroup
+	if o.Role.serves() {
+		// Every API server purges; their batches are independent statements, so several
+		// servers purging at once only share the work.
+		purger := retention.New(st, retention.Config{Executions: cfg.RetentionExecutions, Sessions: cfg.RetentionSessions,
+			Keys: cfg.IdempotencyTTL, Interval: cfg.RetentionInterval, Batch: cfg.RetentionBatch, Logger: log})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			purger.Run(workCtx)
+		}()
+	}
 	if o.Role.works() {
-		if err := startWorkers(ctx, workCtx, &wg, o, st, q, broker, langs, m, log); err != nil {
+		if err := startWorkers(ctx, workCtx, &wg, o, st, q, broker, langs, m, tp, log); err != nil {
 			return err
 		}
 	}
@@ -147,7 +174,7 @@ func SandboxConfig(cfg config.Config, slots int, log *slog.Logger) sandbox.Confi
 // can hold a lease, so leases left by a killed process are expired and every QUEUED execution
 // is queued again before the first job is taken.
 func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
-	langs *language.Registry, m *metrics.Metrics, log *slog.Logger) error {
+	langs *language.Registry, m *metrics.Metrics, tp trace.TracerProvider, log *slog.Logger) error {
 	cfg := o.Config
 	cache, err := compilecache.Open(cfg.CompileCacheDir, compilecache.Bounds{MaxBytes: cfg.CompileCacheMaxBytes,
 		MaxEntries: cfg.CompileCacheMaxEntries, MaxEntryBytes: cfg.CompileCacheMaxEntryBytes, MaxEntryFiles: cfg.CompileCacheMaxEntryFiles})
@@ -163,7 +190,7 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON, Tracer: tp})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
 		Broker: broker, Result: api.ResultJSON})
 	if cfg.Redis() == "" {

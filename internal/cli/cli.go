@@ -26,6 +26,7 @@ Usage:
   livecode api                   HTTP API only (needs REDIS_URL; any number of them)
   livecode worker                runs executions only (needs REDIS_URL; any number of them)
   livecode migrate               applies the database migrations and exits
+  livecode backup PATH           copies the SQLite database to PATH, consistently, while it serves
   livecode run FILE [--language L] [--stdin TEXT]
                                  runs one file in the sandbox and prints the result
   livecode jobs dead             lists the dead-letter jobs
@@ -62,6 +63,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		err = app.Run(ctx, app.Options{Role: app.Role(cmd), Config: cfg, Logger: log, Version: Version})
 	case "migrate":
 		err = migrate(ctx, cfg, stdout)
+	case "backup":
+		err = backup(ctx, cfg, rest, stdout)
 	case "run":
 		return runFile(ctx, cfg, rest, stdout, stderr)
 	case "doctor":

@@ -17,6 +17,7 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/sandbox"
+	"livecode/internal/store/sqlite"
 	"livecode/internal/worker"
 )
 
@@ -28,6 +29,25 @@ func migrate(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "migrations applied")
 	return st.Close()
+}
+
+// backup copies the embedded SQLite database to the path in args, while a server may use it.
+func backup(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return usageError("usage: livecode backup PATH")
+	}
+	driver, path, err := cfg.Database()
+	if err != nil {
+		return err
+	}
+	if driver != "sqlite" {
+		return usageError("livecode backup copies a SQLite database; back up PostgreSQL with pg_dump")
+	}
+	if err := sqlite.Backup(ctx, path, args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "backed up", path, "to", args[0])
+	return nil
 }
 
 // runFile runs one file in the sandbox, the way a worker would, and prints the result.

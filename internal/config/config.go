@@ -54,11 +54,18 @@ type Config struct {
 	MaxActivePerSession int           `env:"MAX_ACTIVE_PER_SESSION" envDefault:"1"` // 0 = unlimited
 	RunRateLimit        int           `env:"RUN_RATE_LIMIT" envDefault:"10"`        // runs per window per session; 0 = unlimited
 	RunRateWindow       time.Duration `env:"RUN_RATE_WINDOW" envDefault:"1m"`
-	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL" envDefault:"24h"`
+	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL" envDefault:"24h"` // also when expired keys are purged
 	// The longest a one-call run (POST /run's wait_ms, Judge0's wait, Piston's execute) holds
 	// its request open for the result; past it the client gets the execution id to poll.
 	MaxWaitMS int `env:"MAX_WAIT_MS" envDefault:"30000"`
 	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (POST /runs/batch, Judge0's batches)
+
+	// Retention: how long data is kept, 0 keeps it forever; purged every RetentionInterval,
+	// RetentionBatch rows per statement.
+	RetentionExecutions time.Duration `env:"RETENTION_EXECUTIONS" envDefault:"720h"` // finished executions and their output, from their end
+	RetentionSessions   time.Duration `env:"RETENTION_SESSIONS" envDefault:"720h"`   // CLOSED sessions with all their executions, from their close
+	RetentionInterval   time.Duration `env:"RETENTION_INTERVAL" envDefault:"1m"`
+	RetentionBatch      int           `env:"RETENTION_BATCH" envDefault:"200"`
 
 	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
 	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`
@@ -97,7 +104,10 @@ type Config struct {
 	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
 	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
 	// Browser apps on these origins may call the API (CORS) and open its WebSockets; see Origins.
-	CORSOrigins string `env:"CORS_ORIGINS"`
+	CORSOrigins  string `env:"CORS_ORIGINS"`
+	MetricsToken string `env:"METRICS_TOKEN"` // /metrics requires Bearer <token> when set
+	// OpenTelemetry traces go to this OTLP/HTTP endpoint (e.g. http://collector:4318); empty: no tracing.
+	OTelEndpoint string `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
 
 	// Authentication and per-key quotas (the quotas apply only when API_KEYS is set).
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
@@ -215,6 +225,8 @@ func (c Config) validate() error {
 	case c.MaxBodyBytes < 1, c.MaxCodeBytes < 1, c.MaxStdinBytes < 1, c.MaxArgs < 1, c.MaxArgBytes < 1,
 		c.MaxArgsBytes < 1, c.MaxFiles < 1, c.MaxWaitMS < 1, c.MaxBatch < 1:
 		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES, MAX_FILES, MAX_WAIT_MS and MAX_BATCH must be positive")
+	case c.RetentionExecutions < 0, c.RetentionSessions < 0, c.RetentionInterval <= 0, c.RetentionBatch < 1:
+		return fmt.Errorf("config: RETENTION_EXECUTIONS and RETENTION_SESSIONS must not be negative, RETENTION_INTERVAL and RETENTION_BATCH must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
 	}

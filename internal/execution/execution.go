@@ -105,7 +105,9 @@ type Result struct {
 	CompileTimeMS   *int64
 }
 
-// Job is the message the queue carries: only which execution to run.
+// Job is the message the queue carries: which execution to run, and the W3C traceparent of
+// the request that queued it, so that the worker's spans join the request's trace.
 type Job struct {
 	ExecutionID string
+	TraceParent string // "" when tracing is off
 }

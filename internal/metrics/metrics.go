@@ -4,6 +4,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,8 @@ type Metrics struct {
 	sandboxFa prometheus.Counter
 	retries   prometheus.Counter
 	busy      atomic.Int64
+	httpOnce  sync.Once
+	http      *httpMetrics
 }
 
 // New registers the collectors. slots is the number of worker slots of this process (0 for an

@@ -29,6 +29,8 @@ type Error struct {
 	Message    string
 	Field      string        // the request field at fault, if any
 	RetryAfter time.Duration // for RateLimited and Unavailable
+	Limit      int           // for RateLimited by a rate: the requests allowed per Window
+	Window     time.Duration // for RateLimited by a rate
 	Ref        string        // a related id, e.g. the active execution on Conflict
 	Err        error         // the cause, for logs only
 }

@@ -65,7 +65,7 @@ func RateCheck(n NewExecution, runs int64, oldest time.Time) *problem.Error {
 	if secs < 1 {
 		secs = 1
 	}
-	return &problem.Error{Kind: problem.RateLimited, RetryAfter: secs * time.Second,
+	return &problem.Error{Kind: problem.RateLimited, RetryAfter: secs * time.Second, Limit: n.RateLimit, Window: n.RateWindow,
 		Message: fmt.Sprintf("at most %d runs per %s per session", n.RateLimit, n.RateWindow)}
 }
 

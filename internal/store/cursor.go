@@ -1,4 +1,4 @@
-// Opaque pagination cursors for ListExecutions: the position of the last execution of a page.
+// Opaque pagination cursors for ListExecutions and ListSessions: the position (time, id) of a page's last item.
 package store
 
 import (
@@ -10,7 +10,8 @@ import (
 	"livecode/internal/problem"
 )
 
-// EncodeCursor returns the cursor after the execution queued at queuedAt with id.
+// EncodeCursor returns the cursor after the item at queuedAt (an execution's queue time, a
+// session's creation time) with id.
 func EncodeCursor(queuedAt time.Time, id string) string {
 	raw := strconv.FormatInt(queuedAt.UnixMilli(), 10) + "." + id
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
@@ -32,4 +33,14 @@ func DecodeCursor(c string) (time.Time, string, error) {
 		return time.Time{}, "", bad
 	}
 	return time.UnixMilli(v).UTC(), id, nil
+}
+
+// PageOf cuts rows, read with one row more than limit, to a page of at most limit and returns
+// the cursor after its last row (pos gives a row's time and id), or "" when it is the last page.
+func PageOf[T any](rows []T, limit int, pos func(T) (time.Time, string)) ([]T, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, EncodeCursor(pos(rows[limit-1]))
 }

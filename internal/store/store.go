@@ -25,6 +25,9 @@ type Store interface {
 	UpdateSession(ctx context.Context, id string, p SessionPatch) (session.Session, error)
 	// CloseSession marks a session CLOSED (idempotent). NotFound if unknown.
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
+	// ListSessions returns a page of one owner's sessions, newest first, that pass the filter.
+	// next is empty on the last page. Invalid for a malformed cursor.
+	ListSessions(ctx context.Context, f SessionFilter) (page []session.Session, next string, err error)
 
 	// CreateExecution admits and stores a QUEUED execution in one transaction: the session must
 	// exist (NotFound) and be ACTIVE (Conflict); when SaveCode is set the session's language and
@@ -39,6 +42,16 @@ type Store interface {
 	ListExecutions(ctx context.Context, sessionID string, limit int, before string) (page []execution.Execution, next string, err error)
 	// LatestExecution returns the session's newest execution, NotFound if it has none.
 	LatestExecution(ctx context.Context, sessionID string) (execution.Execution, error)
+
+	// DeleteExecution removes a finished execution, its output and its idempotency keys.
+	// NotFound if unknown, Conflict while it is QUEUED or RUNNING.
+	DeleteExecution(ctx context.Context, id string) error
+	// PurgeSession removes a session and all its executions, batch executions per statement.
+	// NotFound if unknown, Conflict while one of its executions is QUEUED or RUNNING.
+	PurgeSession(ctx context.Context, id string, batch int) error
+	// Purge deletes one batch, at most limit rows, of each kind of data e expires (see
+	// store.Purge) and returns how many rows it deleted; each statement is short.
+	Purge(ctx context.Context, e Expiry, limit int) (int, error)
 
 	// Claim moves an execution to RUNNING for workerID, or takes over a RUNNING one whose lease
 	// expired, incrementing Attempts and setting the lease to now+lease. ok is false, with no
@@ -74,6 +87,15 @@ type SessionPatch struct {
 	SourceCode *string
 	Now        time.Time
 	Owner      *string // when set, another owner's session is left alone and NotFound
+}
+
+// SessionFilter selects the sessions ListSessions returns.
+type SessionFilter struct {
+	Owner    string         // only this owner's sessions ("" when authentication is off)
+	Status   session.Status // "" for any
+	Language string         // "" for any
+	Limit    int            // page size; 0 means DefaultPageSize
+	Before   string         // the next cursor of the previous page; "" for the first page
 }
 
 // NewExecution is a run request after validation.

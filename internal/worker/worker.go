@@ -10,10 +10,15 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
+	"livecode/internal/tracing"
 )
 
 // Store is what a worker needs of the record of truth.
@@ -63,9 +68,10 @@ type Config struct {
 	// Broker receives the run's live events and delivers its controls (stdin, cancel); nil
 	// means neither, and stdin is always the stored text.
 	Broker        Broker
-	Result        ResultFunc    // Data of the final "result" event; default a short summary
-	FlushInterval time.Duration // how long output chunks gather before one publish; default 5ms
-	MaxPending    int           // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
+	Result        ResultFunc           // Data of the final "result" event; default a short summary
+	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
+	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
+	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
 }
 
 func (c Config) withDefaults() Config {
@@ -104,12 +110,17 @@ type Worker struct {
 	cfg    Config
 	events announcer
 	tails  sync.WaitGroup // live events still being published after their run
+	tracer trace.Tracer
 }
 
 // New returns a Worker.
 func New(s Store, r Runner, l Languages, cfg Config) *Worker {
 	cfg = cfg.withDefaults()
-	return &Worker{store: s, runner: r, langs: l, cfg: cfg,
+	tp := cfg.Tracer
+	if tp == nil {
+		tp = noop.NewTracerProvider()
+	}
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker"),
 		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
 }
 
@@ -117,12 +128,19 @@ func New(s Store, r Runner, l Languages, cfg Config) *Worker {
 // trouble, which the queue retries; what the program did is recorded as its result.
 func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	id := d.Job.ExecutionID
+	// The delivery continues the trace of the request that queued it.
+	ctx, span := w.tracer.Start(tracing.Extract(ctx, d.Job.TraceParent), "execution",
+		trace.WithSpanKind(trace.SpanKindConsumer), trace.WithAttributes(attribute.String("execution_id", id),
+			attribute.Int("retried", d.Retried)))
+	defer span.End()
 	if d.Retried > 0 {
 		w.cfg.Observer.Retried()
 	}
 	log := w.cfg.Logger.With("execution_id", id, "worker_id", w.cfg.ID)
 	claimStart := time.Now()
+	_, claimSpan := w.tracer.Start(ctx, "claim")
 	e, ok, err := w.store.Claim(ctx, id, w.cfg.ID, w.cfg.Now(), w.cfg.Lease)
+	claimSpan.End()
 	w.cfg.Observer.Stage("claim", time.Since(claimStart))
 	if err != nil {
 		return fmt.Errorf("claim %s: %w", id, err)
@@ -143,7 +161,13 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
 	defer w.cfg.Observer.Released()
 
-	res, err := w.run(ctx, log, e, started, &pub)
+	runCtx, runSpan := w.tracer.Start(ctx, "run", trace.WithAttributes(attribute.String("language", e.Language)))
+	res, err := w.run(runCtx, log, e, started, &pub)
+	runSpan.SetAttributes(attribute.String("status", string(res.Status)), attribute.String("reason", string(res.Reason)))
+	if err != nil {
+		runSpan.RecordError(err)
+	}
+	runSpan.End()
 	switch {
 	case errors.Is(err, errCancelled):
 		w.cancelled(ctx, log, e, res)
@@ -174,7 +198,10 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		return err
 	}
 	storeStart := time.Now()
-	if err := w.finish(ctx, e, res); err != nil {
+	_, finishSpan := w.tracer.Start(ctx, "finish")
+	err = w.finish(ctx, e, res)
+	finishSpan.End()
+	if err != nil {
 		return err
 	}
 	w.cfg.Observer.Stage("result_store", time.Since(storeStart))

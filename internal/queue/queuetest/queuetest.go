@@ -45,6 +45,7 @@ func Run(t *testing.T, open Open) {
 		{"GracefulShutdown", testGracefulShutdown},
 		{"EnqueueAfterCompletion", testEnqueueAfterCompletion},
 		{"EnqueueWhileActive", testEnqueueWhileActive},
+		{"TraceParent", testTraceParent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

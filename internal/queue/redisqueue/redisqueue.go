@@ -112,6 +112,7 @@ func New(cfg Config) (*Queue, error) {
 // payload is a task's body.
 type payload struct {
 	ExecutionID string `json:"execution_id"`
+	TraceParent string `json:"traceparent,omitempty"`
 }
 
 // Enqueue adds j. It is a no-op returning nil while a task of the execution is pending,
@@ -135,7 +136,7 @@ func (q *Queue) Enqueue(ctx context.Context, j execution.Job) error {
 		}
 		return queue.ErrFull
 	}
-	body, err := json.Marshal(payload{ExecutionID: j.ExecutionID})
+	body, err := json.Marshal(payload{ExecutionID: j.ExecutionID, TraceParent: j.TraceParent})
 	if err != nil {
 		return fmt.Errorf("redisqueue: encode job: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -93,12 +94,7 @@ func (s *Store) ListExecutions(ctx context.Context, sessionID string, limit int,
 	if err != nil {
 		return nil, "", fail("list executions", err)
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[limit-1]
-		next = store.EncodeCursor(last.QueuedAt, last.ID)
-	}
+	rows, next := store.PageOf(rows, limit, func(r pgdb.Execution) (time.Time, string) { return r.QueuedAt, r.ID })
 	page, err := toExecutions(rows)
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres: list executions: %w", err)

@@ -135,3 +135,60 @@ LIMIT sqlc.arg(max_rows);
 -- name: ExpireLeases :execrows
 UPDATE executions SET lease_expires_at = sqlc.arg(now)
 WHERE status = 'RUNNING' AND (lease_expires_at IS NULL OR lease_expires_at > sqlc.arg(now));
+
+-- name: ListSessions :many
+SELECT * FROM sessions
+WHERE owner = sqlc.arg(owner)
+  AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND (sqlc.arg(language)::text = '' OR language = sqlc.arg(language)::text)
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: ListSessionsBefore :many
+SELECT * FROM sessions
+WHERE owner = sqlc.arg(owner)
+  AND (sqlc.arg(status)::text = '' OR status = sqlc.arg(status)::text)
+  AND (sqlc.arg(language)::text = '' OR language = sqlc.arg(language)::text)
+  AND (created_at < sqlc.arg(created_at) OR (created_at = sqlc.arg(created_at) AND id < sqlc.arg(id)))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
+
+-- name: PurgeExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.status NOT IN ('QUEUED', 'RUNNING') AND x.finished_at < sqlc.arg(finished_before)
+    ORDER BY x.finished_at
+    LIMIT sqlc.arg(max_rows));
+
+-- name: PurgeIdempotencyKeys :execrows
+DELETE FROM idempotency_keys WHERE key IN (
+    SELECT k.key FROM idempotency_keys k WHERE k.created_at < sqlc.arg(created_before)
+    ORDER BY k.created_at
+    LIMIT sqlc.arg(max_rows));
+
+-- name: PurgeClosedSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT e.id FROM sessions s JOIN executions e ON e.session_id = s.id
+    WHERE s.status = 'CLOSED' AND s.updated_at < sqlc.arg(closed_before)
+      AND e.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT sqlc.arg(max_rows));
+
+-- name: PurgeClosedSessions :execrows
+DELETE FROM sessions WHERE id IN (
+    SELECT s.id FROM sessions s
+    WHERE s.status = 'CLOSED' AND s.updated_at < sqlc.arg(closed_before)
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id)
+    LIMIT sqlc.arg(max_rows));
+
+-- name: DeleteExecution :execrows
+DELETE FROM executions WHERE id = $1 AND status NOT IN ('QUEUED', 'RUNNING');
+
+-- name: DeleteSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.session_id = sqlc.arg(session_id) AND x.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT sqlc.arg(max_rows));
+
+-- name: DeleteEmptySession :execrows
+DELETE FROM sessions s
+WHERE s.id = $1 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id);

@@ -77,3 +77,36 @@ func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (ses
 	}
 	return toSession(r), nil
 }
+
+// ListSessions returns a page of an owner's sessions, newest first. Errors: Invalid for a
+// malformed cursor; Unavailable.
+func (s *Store) ListSessions(ctx context.Context, f store.SessionFilter) ([]session.Session, string, error) {
+	ctx, cancel := context.WithTimeout(ctx, opTimeout)
+	defer cancel()
+	limit := f.Limit
+	if limit <= 0 {
+		limit = store.DefaultPageSize
+	}
+	var rows []pgdb.Session
+	var err error
+	if f.Before == "" {
+		rows, err = s.q.ListSessions(ctx, pgdb.ListSessionsParams{Owner: f.Owner, Status: string(f.Status),
+			Language: f.Language, MaxRows: int32(limit + 1)})
+	} else {
+		at, id, cerr := store.DecodeCursor(f.Before)
+		if cerr != nil {
+			return nil, "", cerr
+		}
+		rows, err = s.q.ListSessionsBefore(ctx, pgdb.ListSessionsBeforeParams{Owner: f.Owner, Status: string(f.Status),
+			Language: f.Language, CreatedAt: at, ID: id, MaxRows: int32(limit + 1)})
+	}
+	if err != nil {
+		return nil, "", fail("list sessions", err)
+	}
+	rows, next := store.PageOf(rows, limit, func(r pgdb.Session) (time.Time, string) { return r.CreatedAt, r.ID })
+	page := make([]session.Session, 0, len(rows))
+	for _, r := range rows {
+		page = append(page, toSession(r))
+	}
+	return page, next, nil
+}

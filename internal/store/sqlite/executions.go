@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"livecode/internal/execution"
 	"livecode/internal/problem"
@@ -68,12 +69,7 @@ func (s *Store) ListExecutions(ctx context.Context, sessionID string, limit int,
 	if err != nil {
 		return nil, "", fail("list executions", err)
 	}
-	next := ""
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[limit-1]
-		next = store.EncodeCursor(fromMS(last.QueuedAt), last.ID)
-	}
+	rows, next := store.PageOf(rows, limit, func(r sqlitedb.Execution) (time.Time, string) { return fromMS(r.QueuedAt), r.ID })
 	page, err := toExecutions(rows)
 	if err != nil {
 		return nil, "", fmt.Errorf("sqlite: list executions: %w", err)

@@ -70,3 +70,34 @@ func (s *Store) CloseSession(ctx context.Context, id string, now time.Time) (ses
 	}
 	return toSession(r), nil
 }
+
+// ListSessions returns a page of an owner's sessions, newest first. Errors: Invalid for a
+// malformed cursor.
+func (s *Store) ListSessions(ctx context.Context, f store.SessionFilter) ([]session.Session, string, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = store.DefaultPageSize
+	}
+	var rows []sqlitedb.Session
+	var err error
+	if f.Before == "" {
+		rows, err = s.rq.ListSessions(ctx, sqlitedb.ListSessionsParams{Owner: f.Owner, Status: string(f.Status),
+			Language: f.Language, MaxRows: int64(limit + 1)})
+	} else {
+		at, id, cerr := store.DecodeCursor(f.Before)
+		if cerr != nil {
+			return nil, "", cerr
+		}
+		rows, err = s.rq.ListSessionsBefore(ctx, sqlitedb.ListSessionsBeforeParams{Owner: f.Owner, Status: string(f.Status),
+			Language: f.Language, CreatedAt: ms(at), ID: id, MaxRows: int64(limit + 1)})
+	}
+	if err != nil {
+		return nil, "", fail("list sessions", err)
+	}
+	rows, next := store.PageOf(rows, limit, func(r sqlitedb.Session) (time.Time, string) { return fromMS(r.CreatedAt), r.ID })
+	page := make([]session.Session, 0, len(rows))
+	for _, r := range rows {
+		page = append(page, toSession(r))
+	}
+	return page, next, nil
+}

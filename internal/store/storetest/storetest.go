@@ -35,6 +35,8 @@ func Run(t *testing.T, open Open) {
 		{"Race", raceTests()},
 		{"Quota", quotaTests()},
 		{"NewSession", newSessionTests()},
+		{"List", listTests()},
+		{"Retention", retentionTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -187,6 +187,31 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 	return err
 }
 
+const deleteEmptySession = `-- name: DeleteEmptySession :execrows
+DELETE FROM sessions s
+WHERE s.id = $1 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id)
+`
+
+func (q *Queries) DeleteEmptySession(ctx context.Context, id string) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteEmptySession, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const deleteExecution = `-- name: DeleteExecution :execrows
+DELETE FROM executions WHERE id = $1 AND status NOT IN ('QUEUED', 'RUNNING')
+`
+
+func (q *Queries) DeleteExecution(ctx context.Context, id string) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteExecution, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteIdempotencyKey = `-- name: DeleteIdempotencyKey :exec
 DELETE FROM idempotency_keys WHERE key = $1
 `
@@ -194,6 +219,26 @@ DELETE FROM idempotency_keys WHERE key = $1
 func (q *Queries) DeleteIdempotencyKey(ctx context.Context, key string) error {
 	_, err := q.db.Exec(ctx, deleteIdempotencyKey, key)
 	return err
+}
+
+const deleteSessionExecutions = `-- name: DeleteSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.session_id = $1 AND x.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT $2)
+`
+
+type DeleteSessionExecutionsParams struct {
+	SessionID string
+	MaxRows   int32
+}
+
+func (q *Queries) DeleteSessionExecutions(ctx context.Context, arg DeleteSessionExecutionsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteSessionExecutions, arg.SessionID, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const expireLeases = `-- name: ExpireLeases :execrows
@@ -600,6 +645,109 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 	return items, nil
 }
 
+const listSessions = `-- name: ListSessions :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = $1
+  AND ($2::text = '' OR status = $2::text)
+  AND ($3::text = '' OR language = $3::text)
+ORDER BY created_at DESC, id DESC
+LIMIT $4
+`
+
+type ListSessionsParams struct {
+	Owner    string
+	Status   string
+	Language string
+	MaxRows  int32
+}
+
+func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]Session, error) {
+	rows, err := q.db.Query(ctx, listSessions,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSessionsBefore = `-- name: ListSessionsBefore :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = $1
+  AND ($2::text = '' OR status = $2::text)
+  AND ($3::text = '' OR language = $3::text)
+  AND (created_at < $4 OR (created_at = $4 AND id < $5))
+ORDER BY created_at DESC, id DESC
+LIMIT $6
+`
+
+type ListSessionsBeforeParams struct {
+	Owner     string
+	Status    string
+	Language  string
+	CreatedAt time.Time
+	ID        string
+	MaxRows   int32
+}
+
+func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBeforeParams) ([]Session, error) {
+	rows, err := q.db.Query(ctx, listSessionsBefore,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.CreatedAt,
+		arg.ID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockOwner = `-- name: LockOwner :exec
 SELECT pg_advisory_xact_lock(hashtext($1::text))
 `
@@ -700,6 +848,89 @@ func (q *Queries) OwnerRecentRuns(ctx context.Context, arg OwnerRecentRunsParams
 	var i OwnerRecentRunsRow
 	err := row.Scan(&i.Runs, &i.Oldest)
 	return i, err
+}
+
+const purgeClosedSessionExecutions = `-- name: PurgeClosedSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT e.id FROM sessions s JOIN executions e ON e.session_id = s.id
+    WHERE s.status = 'CLOSED' AND s.updated_at < $1
+      AND e.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT $2)
+`
+
+type PurgeClosedSessionExecutionsParams struct {
+	ClosedBefore time.Time
+	MaxRows      int32
+}
+
+func (q *Queries) PurgeClosedSessionExecutions(ctx context.Context, arg PurgeClosedSessionExecutionsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeClosedSessionExecutions, arg.ClosedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const purgeClosedSessions = `-- name: PurgeClosedSessions :execrows
+DELETE FROM sessions WHERE id IN (
+    SELECT s.id FROM sessions s
+    WHERE s.status = 'CLOSED' AND s.updated_at < $1
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id)
+    LIMIT $2)
+`
+
+type PurgeClosedSessionsParams struct {
+	ClosedBefore time.Time
+	MaxRows      int32
+}
+
+func (q *Queries) PurgeClosedSessions(ctx context.Context, arg PurgeClosedSessionsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeClosedSessions, arg.ClosedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const purgeExecutions = `-- name: PurgeExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.status NOT IN ('QUEUED', 'RUNNING') AND x.finished_at < $1
+    ORDER BY x.finished_at
+    LIMIT $2)
+`
+
+type PurgeExecutionsParams struct {
+	FinishedBefore *time.Time
+	MaxRows        int32
+}
+
+func (q *Queries) PurgeExecutions(ctx context.Context, arg PurgeExecutionsParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeExecutions, arg.FinishedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const purgeIdempotencyKeys = `-- name: PurgeIdempotencyKeys :execrows
+DELETE FROM idempotency_keys WHERE key IN (
+    SELECT k.key FROM idempotency_keys k WHERE k.created_at < $1
+    ORDER BY k.created_at
+    LIMIT $2)
+`
+
+type PurgeIdempotencyKeysParams struct {
+	CreatedBefore time.Time
+	MaxRows       int32
+}
+
+func (q *Queries) PurgeIdempotencyKeys(ctx context.Context, arg PurgeIdempotencyKeysParams) (int64, error) {
+	result, err := q.db.Exec(ctx, purgeIdempotencyKeys, arg.CreatedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const recentRuns = `-- name: RecentRuns :one

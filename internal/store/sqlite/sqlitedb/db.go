@@ -39,8 +39,17 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.createSessionStmt, err = db.PrepareContext(ctx, createSession); err != nil {
 		return nil, fmt.Errorf("error preparing query CreateSession: %w", err)
 	}
+	if q.deleteEmptySessionStmt, err = db.PrepareContext(ctx, deleteEmptySession); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteEmptySession: %w", err)
+	}
+	if q.deleteExecutionStmt, err = db.PrepareContext(ctx, deleteExecution); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteExecution: %w", err)
+	}
 	if q.deleteIdempotencyKeyStmt, err = db.PrepareContext(ctx, deleteIdempotencyKey); err != nil {
 		return nil, fmt.Errorf("error preparing query DeleteIdempotencyKey: %w", err)
+	}
+	if q.deleteSessionExecutionsStmt, err = db.PrepareContext(ctx, deleteSessionExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query DeleteSessionExecutions: %w", err)
 	}
 	if q.expireLeasesStmt, err = db.PrepareContext(ctx, expireLeases); err != nil {
 		return nil, fmt.Errorf("error preparing query ExpireLeases: %w", err)
@@ -72,6 +81,12 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.listExecutionsBeforeStmt, err = db.PrepareContext(ctx, listExecutionsBefore); err != nil {
 		return nil, fmt.Errorf("error preparing query ListExecutionsBefore: %w", err)
 	}
+	if q.listSessionsStmt, err = db.PrepareContext(ctx, listSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSessions: %w", err)
+	}
+	if q.listSessionsBeforeStmt, err = db.PrepareContext(ctx, listSessionsBefore); err != nil {
+		return nil, fmt.Errorf("error preparing query ListSessionsBefore: %w", err)
+	}
 	if q.orphansStmt, err = db.PrepareContext(ctx, orphans); err != nil {
 		return nil, fmt.Errorf("error preparing query Orphans: %w", err)
 	}
@@ -80,6 +95,18 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.ownerRecentRunsStmt, err = db.PrepareContext(ctx, ownerRecentRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query OwnerRecentRuns: %w", err)
+	}
+	if q.purgeClosedSessionExecutionsStmt, err = db.PrepareContext(ctx, purgeClosedSessionExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query PurgeClosedSessionExecutions: %w", err)
+	}
+	if q.purgeClosedSessionsStmt, err = db.PrepareContext(ctx, purgeClosedSessions); err != nil {
+		return nil, fmt.Errorf("error preparing query PurgeClosedSessions: %w", err)
+	}
+	if q.purgeExecutionsStmt, err = db.PrepareContext(ctx, purgeExecutions); err != nil {
+		return nil, fmt.Errorf("error preparing query PurgeExecutions: %w", err)
+	}
+	if q.purgeIdempotencyKeysStmt, err = db.PrepareContext(ctx, purgeIdempotencyKeys); err != nil {
+		return nil, fmt.Errorf("error preparing query PurgeIdempotencyKeys: %w", err)
 	}
 	if q.recentRunsStmt, err = db.PrepareContext(ctx, recentRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentRuns: %w", err)
@@ -123,9 +150,24 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing createSessionStmt: %w", cerr)
 		}
 	}
+	if q.deleteEmptySessionStmt != nil {
+		if cerr := q.deleteEmptySessionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteEmptySessionStmt: %w", cerr)
+		}
+	}
+	if q.deleteExecutionStmt != nil {
+		if cerr := q.deleteExecutionStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteExecutionStmt: %w", cerr)
+		}
+	}
 	if q.deleteIdempotencyKeyStmt != nil {
 		if cerr := q.deleteIdempotencyKeyStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing deleteIdempotencyKeyStmt: %w", cerr)
+		}
+	}
+	if q.deleteSessionExecutionsStmt != nil {
+		if cerr := q.deleteSessionExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing deleteSessionExecutionsStmt: %w", cerr)
 		}
 	}
 	if q.expireLeasesStmt != nil {
@@ -178,6 +220,16 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing listExecutionsBeforeStmt: %w", cerr)
 		}
 	}
+	if q.listSessionsStmt != nil {
+		if cerr := q.listSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSessionsStmt: %w", cerr)
+		}
+	}
+	if q.listSessionsBeforeStmt != nil {
+		if cerr := q.listSessionsBeforeStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing listSessionsBeforeStmt: %w", cerr)
+		}
+	}
 	if q.orphansStmt != nil {
 		if cerr := q.orphansStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing orphansStmt: %w", cerr)
@@ -191,6 +243,26 @@ func (q *Queries) Close() error {
 	if q.ownerRecentRunsStmt != nil {
 		if cerr := q.ownerRecentRunsStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing ownerRecentRunsStmt: %w", cerr)
+		}
+	}
+	if q.purgeClosedSessionExecutionsStmt != nil {
+		if cerr := q.purgeClosedSessionExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing purgeClosedSessionExecutionsStmt: %w", cerr)
+		}
+	}
+	if q.purgeClosedSessionsStmt != nil {
+		if cerr := q.purgeClosedSessionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing purgeClosedSessionsStmt: %w", cerr)
+		}
+	}
+	if q.purgeExecutionsStmt != nil {
+		if cerr := q.purgeExecutionsStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing purgeExecutionsStmt: %w", cerr)
+		}
+	}
+	if q.purgeIdempotencyKeysStmt != nil {
+		if cerr := q.purgeIdempotencyKeysStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing purgeIdempotencyKeysStmt: %w", cerr)
 		}
 	}
 	if q.recentRunsStmt != nil {
@@ -250,59 +322,77 @@ func (q *Queries) queryRow(ctx context.Context, stmt *sql.Stmt, query string, ar
 }
 
 type Queries struct {
-	db                        DBTX
-	tx                        *sql.Tx
-	abortStmt                 *sql.Stmt
-	activeExecutionsStmt      *sql.Stmt
-	claimStmt                 *sql.Stmt
-	closeSessionStmt          *sql.Stmt
-	createSessionStmt         *sql.Stmt
-	deleteIdempotencyKeyStmt  *sql.Stmt
-	expireLeasesStmt          *sql.Stmt
-	finishStmt                *sql.Stmt
-	getExecutionStmt          *sql.Stmt
-	getIdempotencyKeyStmt     *sql.Stmt
-	getSessionStmt            *sql.Stmt
-	insertExecutionStmt       *sql.Stmt
-	insertIdempotencyKeyStmt  *sql.Stmt
-	latestExecutionStmt       *sql.Stmt
-	listExecutionsStmt        *sql.Stmt
-	listExecutionsBeforeStmt  *sql.Stmt
-	orphansStmt               *sql.Stmt
-	ownerActiveExecutionsStmt *sql.Stmt
-	ownerRecentRunsStmt       *sql.Stmt
-	recentRunsStmt            *sql.Stmt
-	releaseLeaseStmt          *sql.Stmt
-	renewLeaseStmt            *sql.Stmt
-	updateSessionStmt         *sql.Stmt
+	db                               DBTX
+	tx                               *sql.Tx
+	abortStmt                        *sql.Stmt
+	activeExecutionsStmt             *sql.Stmt
+	claimStmt                        *sql.Stmt
+	closeSessionStmt                 *sql.Stmt
+	createSessionStmt                *sql.Stmt
+	deleteEmptySessionStmt           *sql.Stmt
+	deleteExecutionStmt              *sql.Stmt
+	deleteIdempotencyKeyStmt         *sql.Stmt
+	deleteSessionExecutionsStmt      *sql.Stmt
+	expireLeasesStmt                 *sql.Stmt
+	finishStmt                       *sql.Stmt
+	getExecutionStmt                 *sql.Stmt
+	getIdempotencyKeyStmt            *sql.Stmt
+	getSessionStmt                   *sql.Stmt
+	insertExecutionStmt              *sql.Stmt
+	insertIdempotencyKeyStmt         *sql.Stmt
+	latestExecutionStmt              *sql.Stmt
+	listExecutionsStmt               *sql.Stmt
+	listExecutionsBeforeStmt         *sql.Stmt
+	listSessionsStmt                 *sql.Stmt
+	listSessionsBeforeStmt           *sql.Stmt
+	orphansStmt                      *sql.Stmt
+	ownerActiveExecutionsStmt        *sql.Stmt
+	ownerRecentRunsStmt              *sql.Stmt
+	purgeClosedSessionExecutionsStmt *sql.Stmt
+	purgeClosedSessionsStmt          *sql.Stmt
+	purgeExecutionsStmt              *sql.Stmt
+	purgeIdempotencyKeysStmt         *sql.Stmt
+	recentRunsStmt                   *sql.Stmt
+	releaseLeaseStmt                 *sql.Stmt
+	renewLeaseStmt                   *sql.Stmt
+	updateSessionStmt                *sql.Stmt
 }
 
 func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 	return &Queries{
-		db:                        tx,
-		tx:                        tx,
-		abortStmt:                 q.abortStmt,
-		activeExecutionsStmt:      q.activeExecutionsStmt,
-		claimStmt:                 q.claimStmt,
-		closeSessionStmt:          q.closeSessionStmt,
-		createSessionStmt:         q.createSessionStmt,
-		deleteIdempotencyKeyStmt:  q.deleteIdempotencyKeyStmt,
-		expireLeasesStmt:          q.expireLeasesStmt,
-		finishStmt:                q.finishStmt,
-		getExecutionStmt:          q.getExecutionStmt,
-		getIdempotencyKeyStmt:     q.getIdempotencyKeyStmt,
-		getSessionStmt:            q.getSessionStmt,
-		insertExecutionStmt:       q.insertExecutionStmt,
-		insertIdempotencyKeyStmt:  q.insertIdempotencyKeyStmt,
-		latestExecutionStmt:       q.latestExecutionStmt,
-		listExecutionsStmt:        q.listExecutionsStmt,
-		listExecutionsBeforeStmt:  q.listExecutionsBeforeStmt,
-		orphansStmt:               q.orphansStmt,
-		ownerActiveExecutionsStmt: q.ownerActiveExecutionsStmt,
-		ownerRecentRunsStmt:       q.ownerRecentRunsStmt,
-		recentRunsStmt:            q.recentRunsStmt,
-		releaseLeaseStmt:          q.releaseLeaseStmt,
-		renewLeaseStmt:            q.renewLeaseStmt,
-		updateSessionStmt:         q.updateSessionStmt,
+		db:                               tx,
+		tx:                               tx,
+		abortStmt:                        q.abortStmt,
+		activeExecutionsStmt:             q.activeExecutionsStmt,
+		claimStmt:                        q.claimStmt,
+		closeSessionStmt:                 q.closeSessionStmt,
+		createSessionStmt:                q.createSessionStmt,
+		deleteEmptySessionStmt:           q.deleteEmptySessionStmt,
+		deleteExecutionStmt:              q.deleteExecutionStmt,
+		deleteIdempotencyKeyStmt:         q.deleteIdempotencyKeyStmt,
+		deleteSessionExecutionsStmt:      q.deleteSessionExecutionsStmt,
+		expireLeasesStmt:                 q.expireLeasesStmt,
+		finishStmt:                       q.finishStmt,
+		getExecutionStmt:                 q.getExecutionStmt,
+		getIdempotencyKeyStmt:            q.getIdempotencyKeyStmt,
+		getSessionStmt:                   q.getSessionStmt,
+		insertExecutionStmt:              q.insertExecutionStmt,
+		insertIdempotencyKeyStmt:         q.insertIdempotencyKeyStmt,
+		latestExecutionStmt:              q.latestExecutionStmt,
+		listExecutionsStmt:               q.listExecutionsStmt,
+		listExecutionsBeforeStmt:         q.listExecutionsBeforeStmt,
+		listSessionsStmt:                 q.listSessionsStmt,
+		listSessionsBeforeStmt:           q.listSessionsBeforeStmt,
+		orphansStmt:                      q.orphansStmt,
+		ownerActiveExecutionsStmt:        q.ownerActiveExecutionsStmt,
+		ownerRecentRunsStmt:              q.ownerRecentRunsStmt,
+		purgeClosedSessionExecutionsStmt: q.purgeClosedSessionExecutionsStmt,
+		purgeClosedSessionsStmt:          q.purgeClosedSessionsStmt,
+		purgeExecutionsStmt:              q.purgeExecutionsStmt,
+		purgeIdempotencyKeysStmt:         q.purgeIdempotencyKeysStmt,
+		recentRunsStmt:                   q.recentRunsStmt,
+		releaseLeaseStmt:                 q.releaseLeaseStmt,
+		renewLeaseStmt:                   q.renewLeaseStmt,
+		updateSessionStmt:                q.updateSessionStmt,
 	}
 }

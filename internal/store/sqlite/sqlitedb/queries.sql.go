@@ -189,6 +189,31 @@ func (q *Queries) CreateSession(ctx context.Context, arg CreateSessionParams) er
 	return err
 }
 
+const deleteEmptySession = `-- name: DeleteEmptySession :execrows
+DELETE FROM sessions AS s
+WHERE s.id = ? AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id)
+`
+
+func (q *Queries) DeleteEmptySession(ctx context.Context, id string) (int64, error) {
+	result, err := q.exec(ctx, q.deleteEmptySessionStmt, deleteEmptySession, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const deleteExecution = `-- name: DeleteExecution :execrows
+DELETE FROM executions WHERE id = ? AND status NOT IN ('QUEUED', 'RUNNING')
+`
+
+func (q *Queries) DeleteExecution(ctx context.Context, id string) (int64, error) {
+	result, err := q.exec(ctx, q.deleteExecutionStmt, deleteExecution, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
 const deleteIdempotencyKey = `-- name: DeleteIdempotencyKey :exec
 DELETE FROM idempotency_keys WHERE key = ?
 `
@@ -196,6 +221,26 @@ DELETE FROM idempotency_keys WHERE key = ?
 func (q *Queries) DeleteIdempotencyKey(ctx context.Context, key string) error {
 	_, err := q.exec(ctx, q.deleteIdempotencyKeyStmt, deleteIdempotencyKey, key)
 	return err
+}
+
+const deleteSessionExecutions = `-- name: DeleteSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.session_id = ?1 AND x.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT ?2)
+`
+
+type DeleteSessionExecutionsParams struct {
+	SessionID string
+	MaxRows   int64
+}
+
+func (q *Queries) DeleteSessionExecutions(ctx context.Context, arg DeleteSessionExecutionsParams) (int64, error) {
+	result, err := q.exec(ctx, q.deleteSessionExecutionsStmt, deleteSessionExecutions, arg.SessionID, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const expireLeases = `-- name: ExpireLeases :execrows
@@ -608,6 +653,115 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 	return items, nil
 }
 
+const listSessions = `-- name: ListSessions :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = ?1
+  AND (CAST(?2 AS TEXT) = '' OR status = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR language = ?3)
+ORDER BY created_at DESC, id DESC
+LIMIT ?4
+`
+
+type ListSessionsParams struct {
+	Owner    string
+	Status   string
+	Language string
+	MaxRows  int64
+}
+
+func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]Session, error) {
+	rows, err := q.query(ctx, q.listSessionsStmt, listSessions,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listSessionsBefore = `-- name: ListSessionsBefore :many
+SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+WHERE owner = ?1
+  AND (CAST(?2 AS TEXT) = '' OR status = ?2)
+  AND (CAST(?3 AS TEXT) = '' OR language = ?3)
+  AND (created_at < ?4 OR (created_at = ?4 AND id < ?5))
+ORDER BY created_at DESC, id DESC
+LIMIT ?6
+`
+
+type ListSessionsBeforeParams struct {
+	Owner     string
+	Status    string
+	Language  string
+	CreatedAt int64
+	ID        string
+	MaxRows   int64
+}
+
+func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBeforeParams) ([]Session, error) {
+	rows, err := q.query(ctx, q.listSessionsBeforeStmt, listSessionsBefore,
+		arg.Owner,
+		arg.Status,
+		arg.Language,
+		arg.CreatedAt,
+		arg.ID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []Session
+	for rows.Next() {
+		var i Session
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.Language,
+			&i.SourceCode,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Owner,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const orphans = `-- name: Orphans :many
 SELECT id, status, attempts FROM executions
 WHERE status IN ('QUEUED', 'RUNNING')
@@ -685,6 +839,89 @@ func (q *Queries) OwnerRecentRuns(ctx context.Context, arg OwnerRecentRunsParams
 	var i OwnerRecentRunsRow
 	err := row.Scan(&i.Runs, &i.Oldest)
 	return i, err
+}
+
+const purgeClosedSessionExecutions = `-- name: PurgeClosedSessionExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT e.id FROM sessions s JOIN executions e ON e.session_id = s.id
+    WHERE s.status = 'CLOSED' AND s.updated_at < ?1
+      AND e.status NOT IN ('QUEUED', 'RUNNING')
+    LIMIT ?2)
+`
+
+type PurgeClosedSessionExecutionsParams struct {
+	ClosedBefore int64
+	MaxRows      int64
+}
+
+func (q *Queries) PurgeClosedSessionExecutions(ctx context.Context, arg PurgeClosedSessionExecutionsParams) (int64, error) {
+	result, err := q.exec(ctx, q.purgeClosedSessionExecutionsStmt, purgeClosedSessionExecutions, arg.ClosedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const purgeClosedSessions = `-- name: PurgeClosedSessions :execrows
+DELETE FROM sessions WHERE id IN (
+    SELECT s.id FROM sessions s
+    WHERE s.status = 'CLOSED' AND s.updated_at < ?1
+      AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id)
+    LIMIT ?2)
+`
+
+type PurgeClosedSessionsParams struct {
+	ClosedBefore int64
+	MaxRows      int64
+}
+
+func (q *Queries) PurgeClosedSessions(ctx context.Context, arg PurgeClosedSessionsParams) (int64, error) {
+	result, err := q.exec(ctx, q.purgeClosedSessionsStmt, purgeClosedSessions, arg.ClosedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const purgeExecutions = `-- name: PurgeExecutions :execrows
+DELETE FROM executions WHERE id IN (
+    SELECT x.id FROM executions x
+    WHERE x.status NOT IN ('QUEUED', 'RUNNING') AND x.finished_at < ?1
+    ORDER BY x.finished_at
+    LIMIT ?2)
+`
+
+type PurgeExecutionsParams struct {
+	FinishedBefore *int64
+	MaxRows        int64
+}
+
+func (q *Queries) PurgeExecutions(ctx context.Context, arg PurgeExecutionsParams) (int64, error) {
+	result, err := q.exec(ctx, q.purgeExecutionsStmt, purgeExecutions, arg.FinishedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
+}
+
+const purgeIdempotencyKeys = `-- name: PurgeIdempotencyKeys :execrows
+DELETE FROM idempotency_keys WHERE key IN (
+    SELECT k.key FROM idempotency_keys k WHERE k.created_at < ?1
+    ORDER BY k.created_at
+    LIMIT ?2)
+`
+
+type PurgeIdempotencyKeysParams struct {
+	CreatedBefore int64
+	MaxRows       int64
+}
+
+func (q *Queries) PurgeIdempotencyKeys(ctx context.Context, arg PurgeIdempotencyKeysParams) (int64, error) {
+	result, err := q.exec(ctx, q.purgeIdempotencyKeysStmt, purgeIdempotencyKeys, arg.CreatedBefore, arg.MaxRows)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const recentRuns = `-- name: RecentRuns :one
