@@ -45,7 +45,8 @@ func ByUID(from, to int, zombies bool) ([]int, error) {
 
 // CgroupDirs lists the directories of the run parent named parent in each cgroup hierarchy
 // (one per v1 controller livecode uses, or the v2 one), below this process's own cgroup there,
-// where livecode (this process, or a child in the same cgroups) puts it.
+// where livecode (this process, or a child in the same cgroups) puts it; on v2, below the cgroup
+// whose "service" leaf this process was moved into, as the sandbox does.
 func CgroupDirs(parent string) []string {
 	b, _ := os.ReadFile("/proc/self/cgroup")
 	var dirs []string
@@ -60,7 +61,11 @@ func CgroupDirs(parent string) []string {
 				dirs = append(dirs, filepath.Join("/sys/fs/cgroup", ctrl, parts[2], parent))
 			case "":
 				if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err == nil {
-					dirs = append(dirs, filepath.Join("/sys/fs/cgroup", parts[2], parent))
+					own := parts[2]
+					if filepath.Base(own) == "service" { // v2: moved into its leaf by a sandbox
+						own = filepath.Dir(own)
+					}
+					dirs = append(dirs, filepath.Join("/sys/fs/cgroup", own, parent))
 				}
 			}
 		}
