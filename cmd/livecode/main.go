@@ -1,4 +1,5 @@
 // Command livecode is the livecode service: see `livecode help`.
+
 package main
 
 import (

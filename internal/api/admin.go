@@ -1,4 +1,5 @@
 // Admin: the dead-letter set, listed and requeued by operators holding the admin token.
+
 package api
 
 import (

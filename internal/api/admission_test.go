@@ -1,4 +1,5 @@
 // Tests of run admission: closed sessions, active executions, rate limit, backpressure, idempotency.
+
 package api_test
 
 import (

@@ -1,5 +1,6 @@
 // Package api is livecode's HTTP API: sessions, runs, executions, languages, health and admin
 // endpoints, described by an OpenAPI 3.1 document and served on the standard library's ServeMux.
+
 package api
 
 import (

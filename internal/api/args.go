@@ -1,4 +1,5 @@
 // Program arguments: the bounds a run's args must keep so that they can always be passed on.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Authentication: API keys from API_KEYS, checked in constant time before any endpoint but the open ones.
+
 package api
 
 import (

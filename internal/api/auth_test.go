@@ -1,4 +1,5 @@
 // Authentication, ownership and per-key quotas through the HTTP API.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Benchmarks of the hot paths: autosave and reading an execution.
+
 package api_test
 
 import (

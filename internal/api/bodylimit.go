@@ -1,4 +1,5 @@
 // Body limit at the door: a declared Content-Length over MAX_BODY_BYTES is refused before any of the body is read.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the input bounds: each accepted at its bound, refused one past it with the field named.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Cancel: stop an execution, queued or running; it ends CANCELLED.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the HTTP conventions: 405 with Allow, request ids, 413 on a declared length.
+
 package api_test
 
 import (

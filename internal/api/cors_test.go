@@ -1,4 +1,5 @@
 // Tests of CORS_ORIGINS: preflights, readable answers, and WebSocket origins.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests of deletion on request: DELETE /executions/{id} and DELETE /code-sessions/{id}?purge=true.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Errors: the one place where livecode's error kinds become HTTP statuses and problem documents.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Executions: read one execution, list a session's executions, and the run endpoints' shapes.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Multi-file programs: the files of a run request and the rules their names follow.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Multi-file run requests: names are checked, the entry point replaces the code, files are stored.
+
 package api_test
 
 import (

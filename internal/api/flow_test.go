@@ -1,4 +1,5 @@
 // Tests of the whole flow: session, autosave, run, result, listing, and the documentation endpoints.
+
 package api_test
 
 import (

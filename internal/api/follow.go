@@ -1,4 +1,5 @@
 // Following a topic for one client: replay from its cursor, then live events, with heartbeats.
+
 package api
 
 import (

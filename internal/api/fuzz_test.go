@@ -1,4 +1,5 @@
 // Fuzzing of the request decoders: no body, however malformed, gets a 5xx.
+
 package api_test
 
 import (

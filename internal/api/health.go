@@ -1,4 +1,5 @@
 // Health: liveness and readiness of the process and its database and queue.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the HTTP metrics: labelled by route pattern, never by raw path.
+
 package api_test
 
 import (

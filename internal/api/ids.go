@@ -1,4 +1,5 @@
 // Ids and keys: checks that keep malformed identifiers away from the store.
+
 package api
 
 import (

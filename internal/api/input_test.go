@@ -1,4 +1,5 @@
 // Tests of bad input: every kind is a 4xx problem document naming the field at fault.
+
 package api_test
 
 import (

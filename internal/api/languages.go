@@ -1,4 +1,5 @@
 // Languages: the languages clients may run, and the check that a requested one is runnable.
+
 package api
 
 import (

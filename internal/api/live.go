@@ -1,4 +1,5 @@
 // Live events the API itself publishes (QUEUED, results of runs that never ran) and their wire shapes.
+
 package api
 
 import (

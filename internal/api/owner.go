@@ -1,4 +1,5 @@
 // Ownership: the one place that loads a session or execution for the key asking for it.
+
 package api
 
 import (

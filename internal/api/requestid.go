@@ -1,4 +1,5 @@
 // Request ids: X-Request-Id taken from the client when well-formed or generated, then echoed, logged and put in problems.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Routes: the whole HTTP surface of livecode in one place.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Session listing: the caller's sessions, newest first, filtered by status and language.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Tests of GET /code-sessions: the caller's sessions only, newest first, filtered and paged.
+
 package api_test
 
 import (

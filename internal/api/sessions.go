@@ -1,4 +1,5 @@
 // Sessions: create, read, autosave and close code sessions.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Test setup: the API over a real SQLite store and in-process queue, served by a real HTTP server.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Server-Sent Events: an execution's or a session's live events over a plain HTTP response.
+
 package api
 
 import (

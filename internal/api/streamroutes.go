@@ -1,4 +1,5 @@
 // Streaming routes: plain net/http handlers beside huma, documented in the OpenAPI document.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Submit: admit a run request, store its execution and hand the job to the queue.
+
 package api
 
 import (

@@ -1,5 +1,6 @@
 // Tests of tracing: one trace per run, from the HTTP request through the queue to the worker,
 // exported over OTLP/HTTP to an in-process receiver.
+
 package api_test
 
 import (

@@ -1,4 +1,5 @@
 // Views: the JSON shapes of sessions, executions and languages as clients see them.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // WebSocket: an execution's live events out, its stdin and cancel in.
+
 package api
 
 import (

@@ -1,4 +1,5 @@
 // Package app wires livecode's parts into the processes it runs: serve, api and worker.
+
 package app
 
 import (

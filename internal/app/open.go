@@ -1,4 +1,5 @@
 // Opening the store and the queue that the configuration selects.
+
 package app
 
 import (

@@ -1,4 +1,5 @@
 // Package cli parses livecode's command line and runs the subcommand it names.
+
 package cli
 
 import (

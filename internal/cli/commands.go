@@ -1,4 +1,5 @@
 // The one-shot subcommands: migrate, run and jobs.
+
 package cli
 
 import (

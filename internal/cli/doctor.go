@@ -1,4 +1,5 @@
 // `livecode doctor`: checks the host before serving and says how to fix what fails.
+
 package cli
 
 import (

@@ -16,6 +16,7 @@
 // objects/, so a reader never sees half an entry. Build output is untrusted (a sandboxed
 // compiler writes it): it is copied in without following symlinks, and anything but plain
 // directories and singly-linked regular files is refused.
+
 package compilecache
 
 import (

@@ -1,4 +1,5 @@
 // Tests of the cache's hit and miss paths, pinning, and single builds under concurrency.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests of LRU eviction: the size bound holds, recent and pinned entries stay.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // Test helpers: a cache in a temp dir and builds that write known artifacts.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests that hostile build output is refused and nothing of it is cached.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests of cache keys: stable for equal inputs, different for any changed input.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // The owner of a file, for tests of entry ownership.
+
 package compilecache_test
 
 import (

@@ -1,4 +1,5 @@
 // Cross-process single build: the test binary re-executed as other workers of the host.
+
 package compilecache_test
 
 import (

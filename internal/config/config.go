@@ -1,4 +1,5 @@
 // Package config reads livecode's settings from the environment and an optional .env file.
+
 package config
 
 import (

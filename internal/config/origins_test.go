@@ -1,4 +1,5 @@
 // Tests of CORS_ORIGINS parsing.
+
 package config_test
 
 import (

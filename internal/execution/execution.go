@@ -1,4 +1,5 @@
 // Package execution defines an execution of a program: its state machine, limits and result.
+
 package execution
 
 import "time"

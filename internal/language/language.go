@@ -1,4 +1,5 @@
 // Package language holds language definitions: data that says how to compile and run a program.
+
 package language
 
 import "livecode/internal/execution"

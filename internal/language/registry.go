@@ -1,4 +1,5 @@
 // The language registry: built-in definitions embedded as data, plus an operator's overrides.
+
 package language
 
 import (

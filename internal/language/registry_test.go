@@ -1,4 +1,5 @@
 // Tests of the language registry against the host's real toolchains.
+
 package language_test
 
 import (

@@ -1,4 +1,5 @@
 // HTTP metrics: request counts and latencies by route pattern and status, never by raw path.
+
 package metrics
 
 import (

@@ -1,4 +1,5 @@
 // Package metrics exposes livecode's Prometheus metrics and observes workers for them.
+
 package metrics
 
 import (

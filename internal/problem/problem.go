@@ -1,4 +1,5 @@
 // Package problem is livecode's one error taxonomy; the api package maps each kind to an HTTP status.
+
 package problem
 
 import (

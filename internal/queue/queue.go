@@ -1,4 +1,5 @@
 // Package queue carries execution jobs from API servers to workers; memqueue and redisqueue implement it.
+
 package queue
 
 import (

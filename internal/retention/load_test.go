@@ -1,4 +1,5 @@
 // The purge under load: RETENTION_LOAD_ROWS expired executions purged while a client autosaves.
+
 package retention_test
 
 import (

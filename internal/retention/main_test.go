@@ -1,4 +1,5 @@
 // Test main: no test may leave a goroutine behind.
+
 package retention_test
 
 import (

@@ -1,4 +1,5 @@
 // Purger: the background loop that deletes expired data a batch at a time.
+
 package retention
 
 import (

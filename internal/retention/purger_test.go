@@ -1,4 +1,5 @@
 // Tests of the purger over a real SQLite store: what it deletes, when, and that it stops.
+
 package retention_test
 
 import (

@@ -1,4 +1,5 @@
 // The kernel's bounds on a program's arguments, checked before a run starts.
+
 package sandbox
 
 import (

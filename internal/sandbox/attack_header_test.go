@@ -1,4 +1,5 @@
 // Parsing of the attack corpus: each program's expected outcome, declared in its header comments.
+
 package sandbox_test
 
 import (

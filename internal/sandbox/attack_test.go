@@ -1,5 +1,6 @@
 // The attack corpus: every program of testdata/attacks through the real sandbox, its declared
 // outcome asserted, then the host checked for anything the runs left behind.
+
 package sandbox_test
 
 import (

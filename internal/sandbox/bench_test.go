@@ -1,4 +1,5 @@
 // Overhead benchmarks: a trivial program in the sandbox against the same program run bare.
+
 package sandbox_test
 
 import (

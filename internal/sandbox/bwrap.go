@@ -1,4 +1,5 @@
 // The bubblewrap command line of a run: namespaces, read-only toolchain mounts, the work tmpfs.
+
 package sandbox
 
 import (

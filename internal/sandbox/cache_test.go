@@ -1,4 +1,5 @@
 // The compile cache through the real sandbox: hits skip the compiler, entries are read-only.
+
 package sandbox_test
 
 import (

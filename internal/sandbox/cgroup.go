@@ -1,4 +1,5 @@
 // Per-run control groups: the limits a run starts under and the accounting read after it.
+
 package sandbox
 
 import (

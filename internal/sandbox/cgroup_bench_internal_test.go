@@ -1,5 +1,6 @@
 // What starting a process inside a run cgroup costs: born there (how runs start) against moved
 // there after the start (how they used to, two processes: bubblewrap and its child).
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // The cgroup v1 driver, for legacy and hybrid hosts: memory (with swap), pids, cpu, cpuacct,
 // freezer, each its own hierarchy in which this process may sit at a different path.
+
 package sandbox
 
 import (

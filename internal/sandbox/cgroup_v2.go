@@ -1,4 +1,5 @@
 // The cgroup v2 driver, for unified hosts: memory (with swap), pids and cpu in one hierarchy.
+
 package sandbox
 
 import (

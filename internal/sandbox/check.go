@@ -1,4 +1,5 @@
 // Host checks before serving: bubblewrap, user namespaces, seccomp and a trivial run (see check_host.go for the rest).
+
 package sandbox
 
 import (

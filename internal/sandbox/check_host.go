@@ -1,4 +1,5 @@
 // Host checks of where runs live: the cgroups, the sandbox uids and the work dir.
+
 package sandbox
 
 import (

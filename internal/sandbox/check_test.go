@@ -1,4 +1,5 @@
 // Tests of the host checks: a ready host passes, a taken uid range fails.
+
 package sandbox_test
 
 import (

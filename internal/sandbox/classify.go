@@ -1,4 +1,5 @@
 // Classification of a step's outcome into the execution result's status and reason.
+
 package sandbox
 
 import (

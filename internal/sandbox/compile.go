@@ -1,4 +1,5 @@
 // The compile step of a run, through the host's compile cache when the Sandbox has one.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // The compile step and live output, through the real sandbox.
+
 package sandbox_test
 
 import (

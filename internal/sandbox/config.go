@@ -1,4 +1,5 @@
 // Sandbox configuration and its defaults.
+
 package sandbox
 
 import (

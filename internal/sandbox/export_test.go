@@ -1,4 +1,5 @@
 // What the package's own tests reach of the Sandbox's insides: the fault seam and the slot count.
+
 package sandbox
 
 // SetFaults makes every fault point ask f; a non-nil answer is the failure of that step. Set it

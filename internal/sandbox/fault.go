@@ -1,4 +1,5 @@
 // Fault injection: the seam through which tests make each step of a run fail in turn.
+
 package sandbox
 
 // fault returns the error injected at point, or nil. Only tests set s.faults; the points are

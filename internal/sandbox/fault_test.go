@@ -1,4 +1,5 @@
 // Fault injection: each step of a run fails in turn, and every failure leaves nothing behind.
+
 package sandbox_test
 
 import (

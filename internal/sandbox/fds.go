@@ -1,4 +1,5 @@
 // Descriptors the service inherited: kept out of every program.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // The gVisor level: the same jail (read-only toolchain paths, the run's tmpfs, uid, rlimits,
 // no network, the run's cgroup) as an OCI bundle run by runsc.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // Shared test setup: a sandbox on this host and the built-in languages.
+
 package sandbox_test
 
 import (

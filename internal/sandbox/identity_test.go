@@ -1,5 +1,6 @@
 // What a program can learn about the host from /proc: no service pid, no host work path, no
 // run sequence; its cgroup is "/" in every hierarchy.
+
 package sandbox_test
 
 import (

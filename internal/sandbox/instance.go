@@ -1,6 +1,7 @@
 // This process's instance: an opaque id naming its level of the work dir and of the run cgroups,
 // and a lock file it keeps locked for its lifetime so that a later start can tell its leftovers
 // from those of a process still running.
+
 package sandbox
 
 import (

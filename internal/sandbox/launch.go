@@ -1,5 +1,6 @@
 // Starting bubblewrap: the program is held at bubblewrap's --block-fd while the host puts the
 // sandbox's processes into the run's cgroup and sets their rlimits, then released.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // Where runs go on the host: run parents below the service's own cgroup in each hierarchy, and a
 // work root the sandbox uids can reach.
+
 package sandbox
 
 import (

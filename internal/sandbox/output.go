@@ -1,4 +1,5 @@
 // The output collector: stdout and stderr kept in read order, capped in total.
+
 package sandbox
 
 import (

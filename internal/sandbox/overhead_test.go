@@ -1,5 +1,6 @@
 // Overhead measurement: medians of trivial programs run bare, under plain bubblewrap and in
 // the full sandbox, run alternately so that load on the host affects all of them alike.
+
 package sandbox_test
 
 import (

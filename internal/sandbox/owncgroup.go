@@ -1,5 +1,6 @@
 // Where this process's own cgroups are: the run cgroups go below them (a delegated subtree),
 // never at the root of the host's hierarchies unless the operator names an absolute parent.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // The descriptors of one step: pipes and in-memory files, every one closed when it ends.
+
 package sandbox
 
 import (

@@ -2,6 +2,7 @@
 // first (the sandbox's pid 1 once bubblewrap's outer process is killed, gVisor's helpers once
 // runsc is) becomes its child, never init's, and it reaps them itself: a container where
 // livecode is pid 1 collects no zombies from runs.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // The cheap parts of bubblewrap's root: a static /dev directory made once per work root and a
 // per-run /etc tree bound on the host, each one bubblewrap mount instead of many.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // The host-side /etc tree must be read-only: writing through it would change the host's files.
+
 package sandbox
 
 import (

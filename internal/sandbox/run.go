@@ -1,4 +1,5 @@
 // Sandbox construction and Run: one program, optionally compiled first, in a fresh jail.
+
 package sandbox
 
 import (

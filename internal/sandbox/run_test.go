@@ -1,4 +1,5 @@
 // End-to-end runs through the real sandbox: bubblewrap, cgroups, rlimits and seccomp.
+
 package sandbox_test
 
 import (

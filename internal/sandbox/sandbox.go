@@ -8,6 +8,7 @@
 // killed, the cgroup removed, the tmpfs detached and the run's orphans reaped. Runs and their
 // cgroups are named at random below a level of this process's own (its instance), so New can
 // sweep what processes that are gone left behind without touching a live one's.
+
 package sandbox
 
 import (

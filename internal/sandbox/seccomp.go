@@ -1,4 +1,5 @@
 // The seccomp filter every sandboxed program runs under, assembled once per Sandbox.
+
 package sandbox
 
 import (

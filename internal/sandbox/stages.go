@@ -1,4 +1,5 @@
 // Stage timings of a run: where its time goes, told to Config.Stages and logged in one debug line.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // Stage timings: every stage of a run is reported once, after its teardown.
+
 package sandbox_test
 
 import (

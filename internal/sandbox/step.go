@@ -1,4 +1,5 @@
 // One invocation of the jail: bubblewrap, its cgroup and rlimits, output collection, limits, teardown.
+
 package sandbox
 
 import (

@@ -1,4 +1,5 @@
 // Nothing of a run survives it: no process, no cgroup, no work directory.
+
 package sandbox_test
 
 import (

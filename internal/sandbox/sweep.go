@@ -1,6 +1,7 @@
 // The start-up sweep: what the runs of a process that is gone left behind (tmpfs mounts under its
 // instance dir, run cgroups) is removed when a Sandbox is made. A process is gone when the lock
 // in its instance dir can be taken; nothing outside the work root and the run parent is touched.
+
 package sandbox
 
 import (

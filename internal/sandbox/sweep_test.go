@@ -1,4 +1,5 @@
 // The start-up sweep: leftovers of a process that is gone are removed, those of a live one kept.
+
 package sandbox_test
 
 import (

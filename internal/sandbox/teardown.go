@@ -1,4 +1,5 @@
 // Teardown: removing a finished run's cgroup and work dir after its result is returned.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // Teardown off the critical path: a slot is free once its run's processes are gone, before its
 // cgroup and work dir are removed, and the teardowns waiting behind a burst are bounded.
+
 package sandbox_test
 
 import (

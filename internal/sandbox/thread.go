@@ -1,4 +1,5 @@
 // Per-thread state changes (credentials, v1 cgroups) made on a locked thread of our own.
+
 package sandbox
 
 import (

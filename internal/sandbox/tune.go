@@ -1,4 +1,5 @@
 // Host tuning: cheap migration of processes into cgroups.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // The per-run host directory: a fresh tmpfs the program's files are written into, removed by
 // unmounting so that nothing the program planted is ever followed.
+
 package sandbox
 
 import (

@@ -1,5 +1,6 @@
 // The service is a child subreaper: the orphans a run leaves, under bubblewrap or gVisor, are
 // reaped by its teardown, so no zombie child of the service remains.
+
 package sandbox_test
 
 import (

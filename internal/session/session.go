@@ -1,4 +1,5 @@
 // Package session defines a code session: a user's editable program and its language.
+
 package session
 
 import "time"

@@ -1,4 +1,5 @@
 // Errors and arithmetic shared by the stores' admission rules, so both engines answer alike.
+
 package store
 
 import (

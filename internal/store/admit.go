@@ -1,4 +1,5 @@
 // Admission of a run: the rules every store applies inside CreateExecution's transaction.
+
 package store
 
 import (

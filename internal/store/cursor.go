@@ -1,4 +1,5 @@
 // Opaque pagination cursors for ListExecutions and ListSessions: the position (time, id) of a page's last item.
+
 package store
 
 import (

@@ -1,4 +1,5 @@
 // Encodings shared by the stores: list columns as JSON text and the row a new execution gets.
+
 package store
 
 import (

@@ -1,4 +1,5 @@
 // Retention: what expires, and the rules for purging it in short statements, written once for both drivers.
+
 package store
 
 import (

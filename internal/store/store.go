@@ -1,4 +1,5 @@
 // Package store is the record of truth for sessions and executions; sqlite and postgres implement it.
+
 package store
 
 import (

@@ -12,6 +12,7 @@
 // than the oldest retained event first gets one event of type "gap" (see Gap) and then
 // continues at the oldest retained event. No subscriber, however slow, holds a buffer of its
 // own or can slow Publish.
+
 package stream
 
 import (

@@ -1,4 +1,5 @@
 // PostgreSQL for tests: the machine's server when it answers, else one started from the installed binaries.
+
 package testsvc
 
 import (

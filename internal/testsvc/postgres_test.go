@@ -1,4 +1,5 @@
 // Tests of the PostgreSQL test server: the start-own path and per-test databases.
+
 package testsvc
 
 import (

@@ -2,6 +2,7 @@
 
 // Package testsvc gives tests the real services they need (Redis, PostgreSQL), isolated per
 // test, starting private servers from the installed binaries when the machine's are down.
+
 package testsvc
 
 import (

@@ -1,4 +1,5 @@
 // Time scale for tests on slow kernels: the factor by which tests stretch their time limits.
+
 package testsvc
 
 import (

@@ -1,4 +1,5 @@
 // Tracing setup and propagation: a provider that exports only when configured, traceparent in and out.
+
 package tracing
 
 import (

@@ -1,4 +1,5 @@
 // Requeuing dead jobs: only an execution that has not ended can still be run by its job.
+
 package worker
 
 import (

@@ -1,4 +1,5 @@
 // Wiring a run to the event broker: its live events out, its controls in.
+
 package worker
 
 import (

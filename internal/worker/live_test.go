@@ -1,4 +1,5 @@
 // Tests of a run's live events and controls, through the in-process broker.
+
 package worker
 
 import (

@@ -1,4 +1,5 @@
 // The worker's goroutines (lease keeper, reaper) must all end with their runs.
+
 package worker
 
 import (

@@ -1,4 +1,5 @@
 // Live events of a run, published off the run's path: the sandbox never waits for the broker.
+
 package worker
 
 import (

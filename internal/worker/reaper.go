@@ -1,4 +1,5 @@
 // Reaper: gives a job again to executions that lost theirs (a worker crashed, the queue lost it).
+
 package worker
 
 import (

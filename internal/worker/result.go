@@ -1,4 +1,5 @@
 // The final "result" event of an execution, published once its terminal state is stored.
+
 package worker
 
 import (

@@ -1,4 +1,5 @@
 // Interactive standard input and the other controls a client sends to a running execution.
+
 package worker
 
 import (

@@ -1,4 +1,5 @@
 // Package worker takes execution jobs off the queue, runs them in the sandbox and records the result.
+
 package worker
 
 import (

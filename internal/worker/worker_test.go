@@ -1,4 +1,5 @@
 // Tests of the worker and the reaper against the real SQLite store, with a scripted runner.
+
 package worker
 
 import (

@@ -1,5 +1,6 @@
 // Package swaggerui serves the Swagger UI from assets embedded in the binary (swagger-ui-dist 5.35.0),
 // so the API's documentation works with no internet access.
+
 package swaggerui
 
 import (

@@ -3,6 +3,7 @@
 //
 // Nothing survives the process: after a crash the store's QUEUED and RUNNING executions are
 // queued again at start-up, which is what makes an in-memory queue safe here.
+
 package memqueue
 
 import (

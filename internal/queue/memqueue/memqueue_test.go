@@ -1,4 +1,5 @@
 // Tests of the in-process queue: the conformance suite and what only memory can show.
+
 package memqueue_test
 
 import (

@@ -1,4 +1,5 @@
 // Run loop of the in-process queue: bounded concurrent deliveries and graceful shutdown.
+
 package memqueue
 
 import (

@@ -1,4 +1,5 @@
 // The conformance cases: what every queue.Queue must do.
+
 package queuetest
 
 import (

@@ -1,4 +1,5 @@
 // Package queuetest is the conformance suite every queue.Queue implementation passes.
+
 package queuetest
 
 import (

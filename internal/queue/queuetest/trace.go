@@ -1,4 +1,5 @@
 // Conformance case: a job's traceparent travels with it, through retries to the dead set.
+
 package queuetest
 
 import (

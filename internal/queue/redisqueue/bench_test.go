@@ -1,4 +1,5 @@
 // Benchmarks of Enqueue, the one queue call on a run request's path, and of pickup.
+
 package redisqueue_test
 
 import (

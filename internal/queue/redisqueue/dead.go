@@ -1,4 +1,5 @@
 // The dead-letter set of the Redis queue: asynq's archived tasks.
+
 package redisqueue
 
 import (

@@ -1,4 +1,5 @@
 // asynq's log messages, sent to slog and thinned out during Redis outages.
+
 package redisqueue
 
 import (

@@ -1,4 +1,5 @@
 // Outage tests: a private Redis stopped, restarted, frozen and resumed under a live queue.
+
 package redisqueue_test
 
 import (

@@ -1,4 +1,5 @@
 // Tests of blocking pickup: idle workers are woken, not polling, on a private Redis.
+
 package redisqueue_test
 
 import (

@@ -11,6 +11,7 @@
 //
 // Idle workers do not poll: they block on a wake-up list that every task becoming pending
 // pushes to (wake.go), and asynq dequeues the task as soon as one is woken.
+
 package redisqueue
 
 import (

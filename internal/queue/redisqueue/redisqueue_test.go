@@ -1,4 +1,5 @@
 // Tests of the Redis queue against a real Redis: the conformance suite and asynq's specifics.
+
 package redisqueue_test
 
 import (

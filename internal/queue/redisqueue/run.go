@@ -1,4 +1,5 @@
 // Run loop of the Redis queue: an asynq server per Run, with graceful shutdown.
+
 package redisqueue
 
 import (

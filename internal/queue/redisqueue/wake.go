@@ -1,4 +1,5 @@
 // Blocking pickup: an idle worker waits on a wake-up list that every new pending task pushes to.
+
 package redisqueue
 
 import (

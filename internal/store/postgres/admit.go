@@ -1,5 +1,6 @@
 // The admission rules' queries (store.AdmitTx) on PostgreSQL: the session row is locked
 // (SELECT … FOR UPDATE) and the owner by a transaction-scoped advisory lock.
+
 package postgres
 
 import (

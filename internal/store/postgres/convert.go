@@ -1,4 +1,5 @@
 // Conversions between pgdb rows and the domain types.
+
 package postgres
 
 import (

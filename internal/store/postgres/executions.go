@@ -1,4 +1,5 @@
 // Execution admission and reads of the PostgreSQL store.
+
 package postgres
 
 import (

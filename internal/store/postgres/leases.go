@@ -1,4 +1,5 @@
 // Execution state transitions of the PostgreSQL store: claim, lease, finish, abort, reaping.
+
 package postgres
 
 import (

@@ -1,4 +1,5 @@
 // The PostgreSQL store against the conformance suite, each test in a database of its own.
+
 package postgres_test
 
 import (

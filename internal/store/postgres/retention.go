@@ -1,4 +1,5 @@
 // Retention of the PostgreSQL store: purges and deletions, each statement its own transaction.
+
 package postgres
 
 import (

@@ -1,4 +1,5 @@
 // Session methods of the PostgreSQL store.
+
 package postgres
 
 import (

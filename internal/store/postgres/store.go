@@ -1,5 +1,6 @@
 // Package postgres is the distributed store: PostgreSQL through pgx, shared by every api and
 // worker process.
+
 package postgres
 
 import (

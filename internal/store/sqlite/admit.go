@@ -1,5 +1,6 @@
 // The admission rules' queries (store.AdmitTx) on SQLite. The IMMEDIATE transaction holds the
 // database's write lock, so admissions are serialized: the session and owner locks are free.
+
 package sqlite
 
 import (

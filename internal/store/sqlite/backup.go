@@ -1,4 +1,5 @@
 // Backup: a consistent copy of a live database, taken with VACUUM INTO while others read and write.
+
 package sqlite
 
 import (

@@ -1,4 +1,5 @@
 // Tests of Backup: a copy taken while the database is written is complete and opens.
+
 package sqlite_test
 
 import (

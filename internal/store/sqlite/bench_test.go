@@ -1,4 +1,5 @@
 // Benchmarks of the SQLite store's hot paths: autosave and execution reads.
+
 package sqlite_test
 
 import (

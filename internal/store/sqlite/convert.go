@@ -1,4 +1,5 @@
 // Conversions between sqlitedb rows and the domain types.
+
 package sqlite
 
 import (

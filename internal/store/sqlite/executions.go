@@ -1,4 +1,5 @@
 // Execution admission and reads of the SQLite store.
+
 package sqlite
 
 import (

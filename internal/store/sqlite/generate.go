@@ -1,4 +1,5 @@
 // Regeneration of the query code of both stores (sqlitedb and ../postgres/pgdb) from their queries and migrations.
+
 package sqlite
 
 // sqlc reads sqlc.yaml at the repository root and regenerates both stores' query code.

@@ -1,4 +1,5 @@
 // Execution state transitions of the SQLite store: claim, lease, finish, abort, reaping.
+
 package sqlite
 
 import (

@@ -1,4 +1,5 @@
 // Retention of the SQLite store: purges and deletions, each statement on the one writer connection.
+
 package sqlite
 
 import (

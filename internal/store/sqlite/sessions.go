@@ -1,4 +1,5 @@
 // Session methods of the SQLite store.
+
 package sqlite
 
 import (

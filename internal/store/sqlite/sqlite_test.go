@@ -1,4 +1,5 @@
 // The SQLite store against the conformance suite.
+
 package sqlite_test
 
 import (

@@ -3,6 +3,7 @@
 // Writers are serialized through a single-connection pool (transactions begin IMMEDIATE), so
 // no write ever waits on SQLITE_BUSY inside the process; readers use a separate pool and never
 // block writers.
+
 package sqlite
 
 import (

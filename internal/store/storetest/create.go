@@ -1,4 +1,5 @@
 // Conformance tests of CreateExecution: the stored snapshot, saving code, and admission rules.
+
 package storetest
 
 import (

@@ -1,4 +1,5 @@
 // Conformance tests of idempotency keys.
+
 package storetest
 
 import (

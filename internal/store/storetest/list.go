@@ -1,4 +1,5 @@
 // Conformance tests of ListSessions: one owner's sessions, newest first, filtered and paged.
+
 package storetest
 
 import (

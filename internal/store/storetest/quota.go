@@ -1,4 +1,5 @@
 // Conformance tests of the per-owner quotas: active executions and runs per window, across sessions.
+
 package storetest
 
 import (

@@ -1,4 +1,5 @@
 // Conformance tests of concurrent callers: claims, admission and idempotency keys.
+
 package storetest
 
 import (

@@ -1,4 +1,5 @@
 // Conformance tests of execution reads: lookup, pagination, latest.
+
 package storetest
 
 import (

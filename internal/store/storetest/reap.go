@@ -1,4 +1,5 @@
 // Conformance tests of the reaper's queries: orphans and lease expiry.
+
 package storetest
 
 import (

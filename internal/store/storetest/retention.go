@@ -1,4 +1,5 @@
 // Conformance tests of retention: purges by age in batches, and deletions on request.
+
 package storetest
 
 import (

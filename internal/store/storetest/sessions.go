@@ -1,4 +1,5 @@
 // Conformance tests of sessions and autosave.
+
 package storetest
 
 import (

@@ -1,4 +1,5 @@
 // Package storetest is the conformance suite every store.Store implementation passes.
+
 package storetest
 
 import (

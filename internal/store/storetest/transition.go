@@ -1,4 +1,5 @@
 // Conformance tests of claims, leases, results and aborts: fencing and terminal immutability.
+
 package storetest
 
 import (

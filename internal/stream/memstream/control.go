@@ -1,4 +1,5 @@
 // Control messages to the worker running an execution, queued until it listens.
+
 package memstream
 
 import (

@@ -1,4 +1,5 @@
 // Idle subscription memory and delivery latency of the in-process broker.
+
 package memstream_test
 
 import (

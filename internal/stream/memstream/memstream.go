@@ -4,6 +4,7 @@
 // topic in memory, read by cursor. It starts no goroutine except one per Controls listener,
 // which ends with the listener's context. Expired topics and control queues are swept lazily
 // by the calls that come after their expiry.
+
 package memstream
 
 import (

@@ -1,4 +1,5 @@
 // Conformance and measurements of the in-process broker.
+
 package memstream_test
 
 import (

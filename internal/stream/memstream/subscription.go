@@ -1,4 +1,5 @@
 // A cursor over a topic's log: no buffer of its own, it waits on the topic's signal.
+
 package memstream
 
 import (

@@ -1,4 +1,5 @@
 // A topic's bounded, append-only event log and the broadcast signal its readers wait on.
+
 package memstream
 
 import (

@@ -1,4 +1,5 @@
 // Control messages to the worker running an execution: a Redis list per execution.
+
 package redisstream
 
 import (

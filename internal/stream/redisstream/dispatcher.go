@@ -1,4 +1,5 @@
 // The one Pub/Sub connection per process that wakes local subscribers when topics grow.
+
 package redisstream
 
 import (

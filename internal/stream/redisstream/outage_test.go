@@ -1,4 +1,5 @@
 // The Redis broker across processes, through a Redis outage, and what idle subscribers cost.
+
 package redisstream_test
 
 import (

@@ -8,6 +8,7 @@
 // and wakes those subscribers, who then read what they miss. A poll of the active topics'
 // newest entry every PollInterval repairs notifications lost while the Pub/Sub connection
 // reconnects. Controls are Redis lists, read by the worker with BLPOP.
+
 package redisstream
 
 import (

@@ -1,4 +1,5 @@
 // Conformance, outage and cross-process tests of the Redis broker, against a real Redis.
+
 package redisstream_test
 
 import (

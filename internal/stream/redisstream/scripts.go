@@ -1,4 +1,5 @@
 // The Lua scripts that change stream state atomically.
+
 package redisstream
 
 import "github.com/redis/go-redis/v9"

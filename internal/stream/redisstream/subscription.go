@@ -1,4 +1,5 @@
 // A cursor over a topic's Redis stream, woken by its hub, reading with XRANGE.
+
 package redisstream
 
 import (

@@ -1,4 +1,5 @@
 // Suite cases about publishing and subscribing to events.
+
 package streamtest
 
 import (

@@ -1,4 +1,5 @@
 // Suite cases about stalled readers, controls and topic lifetime.
+
 package streamtest
 
 import (

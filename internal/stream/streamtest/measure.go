@@ -1,4 +1,5 @@
 // Measurements every broker reports: idle subscription memory and delivery latency.
+
 package streamtest
 
 import (

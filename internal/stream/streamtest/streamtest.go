@@ -2,6 +2,7 @@
 
 // Package streamtest is the conformance suite of stream.Broker, and the measurements
 // (idle subscription memory, publish-to-receive latency) its implementations report.
+
 package streamtest
 
 import (
