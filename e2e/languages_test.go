@@ -91,7 +91,10 @@ func startLanguagesOf(t testing.TB, bin string, uidBase int, env ...string) (*pr
 	if err := os.Chmod(filepath.Dir(cache), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// A compile limit far past what any compile here needs, even on a slow, loaded host: the
+	// tests of the limit set their own.
 	p := startWith(t, bin, nil, "serve", append([]string{"DATABASE_URL=sqlite:" + filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=2",
+		"COMPILE_TIME_LIMIT_MS=120000",
 		"COMPILE_CACHE_DIR=" + cache, fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
 		"MAX_ACTIVE_PER_SESSION=0", "RUN_RATE_LIMIT=0"}, env...)...) // the last of a name wins
 	var langs struct {
@@ -144,7 +147,9 @@ func awaitResult(ctx context.Context, t testing.TB, base, id string) langResult 
 func TestLanguages(t *testing.T) {
 	t.Parallel()
 	p, _ := startLanguages(t, 61500)
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// Some 50 runs on two workers, a dozen of them compiles of seconds each: generous for a
+	// slow, loaded host.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	type testCase struct {
 		name, lang, code, stdin string
@@ -263,8 +268,6 @@ func TestCompileCacheEndToEnd(t *testing.T) {
 func TestMultiFilePrograms(t *testing.T) {
 	t.Parallel()
 	p, _ := startLanguages(t, 61700)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel) // the parallel subtests run after this function returns
 	file := func(name, content string) map[string]any { return map[string]any{"name": name, "content": content} }
 	tests := []struct {
 		name, lang string
@@ -280,6 +283,9 @@ func TestMultiFilePrograms(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			// Its own deadline: a parallel subtest may wait long for its turn on a loaded host.
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
 			got := runOnce(ctx, t, p.URL, tt.lang, "session code, not run", map[string]any{"files": tt.files})
 			if got.Status != "COMPLETED" || got.Stdout != tt.stdout {
 				t.Fatalf("got %s/%s stdout %q stderr %q compile output %q", got.Status, got.Reason, got.Stdout, got.Stderr, got.CompileOutput)
