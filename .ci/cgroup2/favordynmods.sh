@@ -6,7 +6,7 @@ n=0
 for round in 1 2 3; do
 	for mode in off on; do
 		if [ "$mode" = on ]; then mount -o remount,favordynmods /sys/fs/cgroup; else mount -o remount /sys/fs/cgroup; fi
-		echo "== round $round favordynmods $mode: $(grep -o 'cgroup2 [^ ]* [^ ]*' /proc/mounts)"
+		echo "== round $round favordynmods $mode: $(grep ' /sys/fs/cgroup cgroup2 ' /proc/mounts)"
 		n=$((n + 1))
 		mkdir -p "/sys/fs/cgroup/bench-$n"
 		(cd "$repo/internal/sandbox" && sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "/sys/fs/cgroup/bench-$n" \
