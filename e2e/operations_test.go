@@ -109,7 +109,8 @@ func TestDeadLetter(t *testing.T) {
 		} `json:"jobs"`
 	}
 	auth := map[string]string{"Authorization": "Bearer s3cret"}
-	for deadline := time.Now().Add(10 * time.Second); len(dead.Jobs) == 0; time.Sleep(100 * time.Millisecond) {
+	// Three attempts with backoff (1 s, 2 s) first: generous for a slow, loaded host.
+	for deadline := time.Now().Add(60 * time.Second); len(dead.Jobs) == 0; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("no dead job listed")
 		}

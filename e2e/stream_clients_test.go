@@ -138,7 +138,9 @@ func checkStalled(t *testing.T, base string) {
 	alone := timed(0)
 	crowded := timed(20)
 	t.Logf("2 MiB flood: %d ms alone, %d ms with 20 stalled clients", alone, crowded)
-	if crowded > 3*alone+500 {
+	// Stalled clients that held the run would make it last its whole time limit; the slack is for
+	// a loaded host, where the two timings are taken apart.
+	if crowded > 3*alone+timeGrace.Milliseconds() {
 		t.Errorf("stalled clients slowed the run: %d ms vs %d ms", crowded, alone)
 	}
 	if status := call(t, "GET", base+"/healthz", nil, nil); status != 200 {
