@@ -106,6 +106,8 @@ type settings struct {
 	IdempotencyTTL      time.Duration
 	MaxWait             time.Duration // longest wait of a one-call run
 	MaxBatch            int
+	MaxTests            int // test cases of a judged run
+	MaxTestsBytes       int // their inputs, expected outputs and arguments together
 	RetentionBatch      int
 	QueueCapacity       int
 	QueueTimeout        time.Duration
@@ -137,6 +139,8 @@ func (c Config) settings() settings {
 		IdempotencyTTL:      c.IdempotencyTTL,
 		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
 		MaxBatch:            c.MaxBatch,
+		MaxTests:            c.MaxTests,
+		MaxTestsBytes:       c.MaxTestsBytes,
 		RetentionBatch:      c.RetentionBatch,
 		QueueCapacity:       c.QueueCapacity,
 		QueueTimeout:        c.QueueTimeout,
@@ -175,6 +179,8 @@ func (c settings) withDefaults() settings {
 	def(&c.MaxArgsBytes, d.MaxArgsBytes)
 	def(&c.MaxFiles, d.MaxFiles)
 	def(&c.MaxBatch, d.MaxBatch)
+	def(&c.MaxTests, d.MaxTests)
+	def(&c.MaxTestsBytes, d.MaxTestsBytes)
 	dl, ml := d.Defaults(), d.Maximums()
 	def(&c.Defaults.TimeLimitMS, dl.TimeLimitMS)
 	def(&c.Defaults.MemoryLimitMB, dl.MemoryLimitMB)

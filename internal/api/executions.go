@@ -48,6 +48,7 @@ type runBody struct {
 	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
 	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program run instead of the session's code; the first file is the entry point"`
 	RunLimits
+	JudgeInput
 }
 
 type runOutput struct {
@@ -76,6 +77,7 @@ type submitBody struct {
 	Args         []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
 	Files        []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
 	RunLimits
+	JudgeInput
 }
 
 type submitOutput struct {
@@ -148,7 +150,7 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 	e, err := s.submit(ctx, runRequest{
 		Endpoint: "run", SessionID: in.ID, Language: sess.Language, Code: sess.SourceCode,
 		Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
-		languageField: "session.language",
+		Judge: b.JudgeInput, languageField: "session.language",
 	})
 	if err != nil {
 		return nil, err
@@ -182,7 +184,7 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	if code != nil && len(b.Files) > 0 {
 		return nil, unprocessable("body.files", "give code or files, not both")
 	}
-	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,
+	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, Judge: b.JudgeInput,
 		IdempotencyKey: in.IdempotencyKey, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
 		req.Language, req.Code = sess.Language, sess.SourceCode

@@ -23,6 +23,7 @@ type runOnceBody struct {
 	Args     []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
 	WaitMS   *int        `json:"wait_ms,omitempty" minimum:"0" doc:"How long to wait for the end: 200 with the finished execution if it ends within it, else 202 with the execution so far. Default and bound: MAX_WAIT_MS (30000)"`
 	RunLimits
+	JudgeInput
 }
 
 type runOnceOutput struct {
@@ -67,7 +68,7 @@ func (s *server) oneCall(b runOnceBody) (runRequest, error) {
 		return runRequest{}, err
 	}
 	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
-		Limits: b.RunLimits, languageField: "body.language", givenLanguage: &b.Language, givenCode: code}
+		Limits: b.RunLimits, Judge: b.JudgeInput, languageField: "body.language", givenLanguage: &b.Language, givenCode: code}
 	if code != nil {
 		req.Code = *code
 	}

@@ -191,7 +191,8 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON, Tracer: tp})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON, Tracer: tp,
+		Test: api.TestJSON, JudgeTime: time.Duration(cfg.MaxJudgeTimeMS) * time.Millisecond})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
 		Broker: broker, Result: api.ResultJSON})
 	if cfg.Redis() == "" {

@@ -28,12 +28,35 @@ func DecodeList[T any](s string, v *[]T) error {
 	return json.Unmarshal([]byte(s), v)
 }
 
+// EncodeJudge stores a judged run's tests and options as JSON text (bytes as base64); nil
+// (not judged) stores NULL.
+func EncodeJudge(j *execution.Judge) *string {
+	if j == nil {
+		return nil
+	}
+	b, _ := json.Marshal(j) // cannot fail: strings, bytes, numbers and bools
+	s := string(b)
+	return &s
+}
+
+// DecodeJudge reads what EncodeJudge stored. Errors: the text is not such a document.
+func DecodeJudge(s *string) (*execution.Judge, error) {
+	if s == nil {
+		return nil, nil
+	}
+	var j execution.Judge
+	if err := json.Unmarshal([]byte(*s), &j); err != nil {
+		return nil, err
+	}
+	return &j, nil
+}
+
 // Queued returns the execution CreateExecution stores for n, as GetExecution will read it back
 // (times at millisecond precision in UTC, empty lists as nil).
 func Queued(n NewExecution) execution.Execution {
 	e := execution.Execution{ID: n.ID, SessionID: n.SessionID, Language: n.Language, Code: n.Code,
 		Stdin: n.Stdin, Limits: n.Limits, Interactive: n.Interactive, ExpectedOutput: n.ExpectedOutput,
-		Status: execution.StatusQueued, QueuedAt: Millis(n.Now)}
+		Judge: n.Judge, Encoding: n.Encoding, Status: execution.StatusQueued, QueuedAt: Millis(n.Now)}
 	if len(n.Files) > 0 {
 		e.Files = append([]execution.File(nil), n.Files...)
 	}

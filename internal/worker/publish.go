@@ -93,6 +93,9 @@ func (p *publisher) status(d StatusData) {
 	p.add(stream.TypeStatus, b, true)
 }
 
+// event queues an event of its own type (a judged test); like status events, never dropped.
+func (p *publisher) event(typ string, data []byte) { p.add(typ, data, true) }
+
 // output queues a chunk of the program's output. It is called by the sandbox as the program
 // writes, so it only appends under a mutex.
 func (p *publisher) output(typ string, chunk []byte) { p.add(typ, chunk, false) }
@@ -178,7 +181,7 @@ func (p *publisher) flush() {
 	size := 0
 	for _, pe := range batch {
 		size += len(pe.data)
-		if pe.typ == stream.TypeStatus {
+		if pe.typ != stream.TypeStdout && pe.typ != stream.TypeStderr { // JSON for both topics
 			e := stream.Event{Type: pe.typ, Data: string(pe.data)}
 			execEvents, sessEvents = append(execEvents, e), append(sessEvents, e)
 			continue

@@ -70,6 +70,8 @@ type Config struct {
 	// means neither, and stdin is always the stored text.
 	Broker        Broker
 	Result        ResultFunc           // Data of the final "result" event; default a short summary
+	Test          TestFunc             // Data of a judged test's "test" event; default its verdict
+	JudgeTime     time.Duration        // a judged run's tests together, compile included; default 30s
 	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
 	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
@@ -99,6 +101,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPending <= 0 {
 		c.MaxPending = 1 << 20
+	}
+	if c.Test == nil {
+		c.Test = defaultTest
+	}
+	if c.JudgeTime <= 0 {
+		c.JudgeTime = 30 * time.Second
 	}
 	return c
 }
@@ -235,7 +243,13 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 		*pub, stop = w.live(runCtx, log, e, started, &spec, cancel)
 		defer stop()
 	}
-	res, err := w.runner.Run(runCtx, spec)
+	var res execution.Result
+	var err error
+	if e.Judge != nil {
+		res, err = w.judge(runCtx, e, spec, *pub)
+	} else {
+		res, err = w.runner.Run(runCtx, spec)
+	}
 	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) || errors.Is(cause, errCancelled) {
 		return res, cause // a cancelled run's partial output is kept in its result
 	}

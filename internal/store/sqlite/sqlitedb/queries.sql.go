@@ -80,7 +80,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, ?3)
 WHERE id = ?4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= ?3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results
 `
 
 type ClaimParams struct {
@@ -131,6 +131,9 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
@@ -270,10 +273,11 @@ SET status            = ?1,
     memory_kb         = ?10,
     compile_output    = ?11,
     compile_time_ms   = ?12,
-    finished_at       = ?13,
+    test_results      = ?13,
+    finished_at       = ?14,
     lease_expires_at  = NULL
-WHERE id = ?14 AND status = 'RUNNING'
-  AND worker_id = ?15 AND attempts = ?16
+WHERE id = ?15 AND status = 'RUNNING'
+  AND worker_id = ?16 AND attempts = ?17
 `
 
 type FinishParams struct {
@@ -289,6 +293,7 @@ type FinishParams struct {
 	MemoryKb        *int64
 	CompileOutput   string
 	CompileTimeMs   *int64
+	TestResults     string
 	FinishedAt      *int64
 	ID              string
 	WorkerID        string
@@ -309,6 +314,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 		arg.MemoryKb,
 		arg.CompileOutput,
 		arg.CompileTimeMs,
+		arg.TestResults,
 		arg.FinishedAt,
 		arg.ID,
 		arg.WorkerID,
@@ -321,7 +327,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE id = ?
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions WHERE id = ?
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -360,6 +366,9 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
@@ -401,8 +410,8 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output, judge, encoding)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?)
 `
 
 type InsertExecutionParams struct {
@@ -421,6 +430,8 @@ type InsertExecutionParams struct {
 	Owner            string
 	QueuedAt         int64
 	ExpectedOutput   *string
+	Judge            *string
+	Encoding         string
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
@@ -440,6 +451,8 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.Owner,
 		arg.QueuedAt,
 		arg.ExpectedOutput,
+		arg.Judge,
+		arg.Encoding,
 	)
 	return err
 }
@@ -466,7 +479,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions WHERE session_id = ? ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -505,12 +518,15 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions
 WHERE session_id = ?1
 ORDER BY queued_at DESC, id DESC
 LIMIT ?2
@@ -563,6 +579,9 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.Interactive,
 			&i.Owner,
 			&i.ExpectedOutput,
+			&i.Judge,
+			&i.Encoding,
+			&i.TestResults,
 		); err != nil {
 			return nil, err
 		}
@@ -578,7 +597,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions
 WHERE session_id = ?1
   AND (queued_at < ?2 OR (queued_at = ?2 AND id < ?3))
 ORDER BY queued_at DESC, id DESC
@@ -639,6 +658,9 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.Interactive,
 			&i.Owner,
 			&i.ExpectedOutput,
+			&i.Judge,
+			&i.Encoding,
+			&i.TestResults,
 		); err != nil {
 			return nil, err
 		}
