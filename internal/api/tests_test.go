@@ -22,7 +22,9 @@ func TestJudgeBounds(t *testing.T) {
 		c.MaxTests, c.MaxTestsBytes, c.MaxTimeLimitMS = 3, 100, 2000
 	})
 	sid := b.newSession(t, "print(input())")
-	test := func(stdin, expected string) map[string]any { return map[string]any{"stdin": stdin, "expected_output": expected} }
+	test := func(stdin, expected string) map[string]any {
+		return map[string]any{"stdin": stdin, "expected_output": expected}
+	}
 	tests := func(n int) []any {
 		out := make([]any, n)
 		for i := range out {

@@ -19,10 +19,11 @@ func TestJudgeSettings(t *testing.T) {
 		{map[string]string{"MAX_TESTS": "0"}, "MAX_TESTS"},
 		{map[string]string{"MAX_TESTS_BYTES": "-1"}, "MAX_TESTS_BYTES"},
 		{map[string]string{"MAX_JUDGE_TIME_MS": "0"}, "MAX_JUDGE_TIME_MS"},
-		// 30 s of tests plus a 15 s compile do not fit a 40 s grace.
-		{map[string]string{"SHUTDOWN_GRACE": "40s"}, "SHUTDOWN_GRACE"},
-		{map[string]string{"SHUTDOWN_GRACE": "40s", "MAX_JUDGE_TIME_MS": "20000"}, ""},
+		// A judged run of 30 s, its compile included, does not fit a 20 s grace.
+		{map[string]string{"SHUTDOWN_GRACE": "20s"}, "SHUTDOWN_GRACE"},
+		{map[string]string{"SHUTDOWN_GRACE": "20s", "MAX_JUDGE_TIME_MS": "20000"}, ""},
 		{map[string]string{"MAX_JUDGE_TIME_MS": "60000"}, "SHUTDOWN_GRACE"},
+		{map[string]string{"MAX_JUDGE_TIME_MS": "60000", "SHUTDOWN_GRACE": "1m"}, ""},
 	} {
 		c, err := config.Load(func(k string) string { return tc.env[k] })
 		switch {
