@@ -161,3 +161,14 @@ func TestJudgeTestEvents(t *testing.T) {
 		}
 	}
 }
+
+// TestResultTooLargeDropsTestBytes: a result too large for the broker goes without the tests'
+// bytes too, their verdicts kept.
+func TestResultTooLargeDropsTestBytes(t *testing.T) {
+	t.Parallel()
+	got := withoutOutput([]byte(`{"stdout":"x","tests":[{"index":0,"verdict":"accepted","stdin":"a","expected_output":"b","stdout":"c","stderr":"d"}]}`))
+	want := `{"output_omitted":true,"stdout":null,"tests":[{"index":0,"verdict":"accepted"}]}`
+	if got != want {
+		t.Errorf("withoutOutput = %s, want %s", got, want)
+	}
+}
