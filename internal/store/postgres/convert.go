@@ -41,7 +41,7 @@ func toExecution(r pgdb.Execution) (execution.Execution, error) {
 		StartedAt: utcp(r.StartedAt), FinishedAt: utcp(r.FinishedAt),
 	}
 	var err error
-	if err = store.DecodeList(r.Files, &e.Files); err != nil {
+	if err = store.DecodeFiles(r.Files, &e.Files); err != nil {
 		return e, fmt.Errorf("postgres: execution %s files: %w", r.ID, err)
 	}
 	if err := store.DecodeList(r.Args, &e.Args); err != nil {

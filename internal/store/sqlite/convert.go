@@ -43,7 +43,7 @@ func toExecution(r sqlitedb.Execution) (execution.Execution, error) {
 		StartedAt: fromMSP(r.StartedAt), FinishedAt: fromMSP(r.FinishedAt),
 	}
 	var err error
-	if err = store.DecodeList(r.Files, &e.Files); err != nil {
+	if err = store.DecodeFiles(r.Files, &e.Files); err != nil {
 		return e, fmt.Errorf("sqlite: execution %s files: %w", r.ID, err)
 	}
 	if err := store.DecodeList(r.Args, &e.Args); err != nil {

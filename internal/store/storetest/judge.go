@@ -34,6 +34,7 @@ func testJudgeRoundTrip(t *testing.T, s store.Store) {
 	ss := newSession(t, s)
 	n := newExec(t, ss.ID, at(0))
 	n.Stdin = string(allBytes())
+	n.Files = []execution.File{{Name: "data.bin", Content: string(allBytes())}, {Name: "text.txt", Content: "héllo"}}
 	n.Encoding = execution.EncodingBase64
 	n.Judge = &execution.Judge{Compare: execution.CompareFloat, AbsTolerance: ptr(1e-6), RelTolerance: ptr(0.0),
 		StopOnFailure: true, Tests: []execution.Test{
