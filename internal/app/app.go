@@ -191,9 +191,9 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON, Tracer: tp})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Tracer: tp})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
-		Broker: broker, Result: api.ResultJSON})
+		Broker: broker})
 	if cfg.Redis() == "" {
 		n, err := st.ExpireLeases(ctx, time.Now())
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
 	"livecode/internal/stream"
@@ -21,8 +22,7 @@ import (
 func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
 	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
 	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
-	p.status(StatusData{ExecutionID: e.ID, SessionID: e.SessionID, Status: string(execution.StatusRunning),
-		Attempt: e.Attempts, At: started.UTC()})
+	p.status(event.Status(e, execution.StatusRunning, e.Attempts, started))
 	spec.Output = func(s sandbox.Stream, chunk []byte) {
 		if s == sandbox.Stderr {
 			p.output(stream.TypeStderr, chunk)
@@ -59,7 +59,7 @@ func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
 		if p != nil {
 			p.close()
 		}
-		w.events.result(ctx, id)
+		publishResult(ctx, w.cfg.Broker, w.store, w.cfg.Logger, id)
 	})
 }
 

@@ -69,7 +69,6 @@ type Config struct {
 	// Broker receives the run's live events and delivers its controls (stdin, cancel); nil
 	// means neither, and stdin is always the stored text.
 	Broker        Broker
-	Result        ResultFunc           // Data of the final "result" event; default a short summary
 	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
 	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
@@ -109,7 +108,6 @@ type Worker struct {
 	runner Runner
 	langs  Languages
 	cfg    Config
-	events announcer
 	tails  sync.WaitGroup // live events still being published after their run
 	tracer trace.Tracer
 }
@@ -121,8 +119,7 @@ func New(s Store, r Runner, l Languages, cfg Config) *Worker {
 	if tp == nil {
 		tp = noop.NewTracerProvider()
 	}
-	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker"),
-		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker")}
 }
 
 // Handle runs one delivery: claim, run, record. It returns an error only for infrastructure
