@@ -82,7 +82,6 @@ func viewLanguage(l language.Language) languageView {
 		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits, StarterCode: l.Starter}
 }
 
-
 func nonEmpty(s string) *string {
 	if s == "" {
 		return nil

@@ -51,7 +51,9 @@ func TestWireFormat(t *testing.T) {
 
 type getter map[string]execution.Execution
 
-func (g getter) GetExecution(_ context.Context, id string) (execution.Execution, error) { return g[id], nil }
+func (g getter) GetExecution(_ context.Context, id string) (execution.Execution, error) {
+	return g[id], nil
+}
 
 func TestPublishBothTopics(t *testing.T) {
 	t.Parallel()
