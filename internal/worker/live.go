@@ -23,7 +23,7 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
 	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
 	p.status(event.Status(e, execution.StatusRunning, e.Attempts, started))
-	spec.Output = func(s sandbox.Stream, chunk []byte) {
+	spec.Output = func(s sandbox.Pipe, chunk []byte) {
 		if s == sandbox.Stderr {
 			p.output(stream.TypeStderr, chunk)
 		} else {
