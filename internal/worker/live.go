@@ -14,12 +14,12 @@ import (
 	"livecode/internal/stream"
 )
 
-// live starts publishing e's status and output and applying its controls, adjusting spec. An
+// startPublishing starts publishing e's status and output and applying its controls, adjusting spec. An
 // interactive execution's stdin is its stored text, then stays open for "stdin" controls until a
 // "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
 // The returned stop stops listening to controls; call it once the run is over. The publisher
-// goes on until announce closes it.
-func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
+// goes on until finishPublishing closes it.
+func (w *Worker) startPublishing(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
 	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
 	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
 	p.status(event.Status(e, execution.StatusRunning, e.Attempts, started))
@@ -48,9 +48,9 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 	}
 }
 
-// announce publishes, off the worker's path, what p still holds and then the execution's
+// finishPublishing publishes, off the worker's path, what p still holds and then the execution's
 // result event if it is terminal. The next job need not wait for the broker; Wait does.
-func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
+func (w *Worker) finishPublishing(ctx context.Context, id string, p *publisher) {
 	if w.cfg.Broker == nil {
 		return
 	}
@@ -78,7 +78,7 @@ func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Ex
 	case err != nil:
 		log.Error("record cancel", "err", err)
 	case ok:
-		log.Info("execution transition", "status", execution.StatusCancelled, "reason", execution.ReasonCancelled, "at", w.cfg.Now())
+		execution.LogTransition(ctx, log, execution.StatusCancelled, execution.ReasonCancelled, w.cfg.Now())
 	default:
 		log.Info("run stopped: cancelled")
 	}

@@ -96,8 +96,8 @@ func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
 				log.Warn("reaper: abort", "err", err)
 			} else if ok {
 				n++
-				log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
-					"why", "lease expired on the last attempt", "at", now)
+				execution.LogTransition(ctx, log, execution.StatusFailed, execution.ReasonInternal, now,
+					slog.String("why", "lease expired on the last attempt"))
 				publishResult(ctx, r.cfg.Broker, r.store, r.cfg.Logger, o.ID)
 			}
 			continue

@@ -149,13 +149,13 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	}
 	log = log.With("session_id", e.SessionID, "attempt", e.Attempts)
 	var pub *publisher // set by run when there is a broker
-	defer func() { w.announce(ctx, id, pub) }()
+	defer func() { w.finishPublishing(ctx, id, pub) }()
 	if e.Attempts > w.cfg.MaxAttempts {
 		w.abort(ctx, log, e, "attempts exhausted")
 		return nil
 	}
 	started := w.cfg.Now()
-	log.Info("execution transition", "status", execution.StatusRunning, "at", started)
+	execution.LogTransition(ctx, log, execution.StatusRunning, "", started)
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
 	defer w.cfg.Observer.Released()
 
@@ -205,8 +205,8 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	w.cfg.Observer.Stage("result_store", time.Since(storeStart))
 	finished := w.cfg.Now()
 	w.cfg.Observer.Finished(e, res, finished.Sub(started))
-	log.Info("execution transition", "status", res.Status, "reason", res.Reason, "at", finished,
-		"exit_code", deref(res.ExitCode), "signal", res.Signal, "execution_time_ms", deref(res.ExecutionTimeMS))
+	execution.LogTransition(ctx, log, res.Status, res.Reason, finished, slog.Any("exit_code", deref(res.ExitCode)),
+		slog.String("signal", res.Signal), slog.Any("execution_time_ms", deref(res.ExecutionTimeMS)))
 	return nil
 }
 
@@ -229,7 +229,7 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 		Stdin: strings.NewReader(e.Stdin)}
 	if w.cfg.Broker != nil {
 		var stop func()
-		*pub, stop = w.live(runCtx, log, e, started, &spec, cancel)
+		*pub, stop = w.startPublishing(runCtx, log, e, started, &spec, cancel)
 		defer stop()
 	}
 	res, err := w.runner.Run(runCtx, spec)
@@ -295,8 +295,7 @@ func (w *Worker) abort(ctx context.Context, log *slog.Logger, e execution.Execut
 		return
 	}
 	if ok {
-		log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
-			"why", why, "at", w.cfg.Now())
+		execution.LogTransition(ctx, log, execution.StatusFailed, execution.ReasonInternal, w.cfg.Now(), slog.String("why", why))
 		w.cfg.Observer.Finished(e, execution.Result{Status: execution.StatusFailed, Reason: execution.ReasonInternal}, 0)
 	}
 }

@@ -21,17 +21,17 @@ type Broker interface {
 	SendControl(ctx context.Context, executionID string, c stream.Control) error
 }
 
-// announceWait bounds what a request waits for the broker: live events are a convenience, the
+// brokerWait bounds what a request waits for the broker: live events are a convenience, the
 // database is the record.
-const announceWait = 500 * time.Millisecond
+const brokerWait = 500 * time.Millisecond
 
-// announceQueued publishes the QUEUED status of a new execution, before its job is queued so
+// publishQueued publishes the QUEUED status of a new execution, before its job is queued so
 // that it precedes everything a worker publishes.
-func (s *server) announceQueued(ctx context.Context, e execution.Execution) {
+func (s *server) publishQueued(ctx context.Context, e execution.Execution) {
 	if s.deps.Broker == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceWait)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), brokerWait)
 	defer cancel()
 	ev := event.Status(e, execution.StatusQueued, 0, e.QueuedAt)
 	if err := event.Publish(ctx, s.deps.Broker, e.ID, e.SessionID, ev); err != nil && !errors.Is(err, stream.ErrFinished) {
@@ -40,13 +40,13 @@ func (s *server) announceQueued(ctx context.Context, e execution.Execution) {
 	}
 }
 
-// announceResult publishes the final event of an execution that ended without a worker
+// publishResult publishes the final event of an execution that ended without a worker
 // finishing it (cancelled while queued, refused by the queue).
-func (s *server) announceResult(ctx context.Context, id string) {
+func (s *server) publishResult(ctx context.Context, id string) {
 	if s.deps.Broker == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceWait)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), brokerWait)
 	defer cancel()
 	if err := event.PublishResult(ctx, s.deps.Broker, s.deps.Store, id); err != nil {
 		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "live event not published", slog.String("execution_id", id),
