@@ -14,14 +14,21 @@ import (
 	"livecode/internal/stream"
 )
 
-// startPublishing starts publishing e's status and output and applying its controls, adjusting spec. An
-// interactive execution's stdin is its stored text, then stays open for "stdin" controls until a
-// "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
-// The returned stop stops listening to controls; call it once the run is over. The publisher
+// newRunPublisher returns the publisher of e's live events, or nil when there is no broker.
+func (w *Worker) newRunPublisher(e execution.Execution, log *slog.Logger) *publisher {
+	if w.cfg.Broker == nil {
+		return nil
+	}
+	return newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
+}
+
+// startPublishing publishes e's RUNNING status and output through p and applies its controls,
+// adjusting spec. An interactive execution's stdin is its stored text, then stays open for
+// "stdin" controls until a "close_stdin" (or the run's end); otherwise it is the stored text,
+// then EOF. The returned stop stops listening to controls; call it once the run is over. p
 // goes on until finishPublishing closes it.
 func (w *Worker) startPublishing(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
-	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
-	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
+	p *publisher, spec *sandbox.Spec, cancel context.CancelCauseFunc) func() {
 	p.status(event.Status(e, execution.StatusRunning, e.Attempts, started))
 	spec.Output = func(s sandbox.Pipe, chunk []byte) {
 		if s == sandbox.Stderr {
@@ -39,7 +46,7 @@ func (w *Worker) startPublishing(ctx context.Context, log *slog.Logger, e execut
 	cctx, stopControls := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { applyControls(cctx, w.cfg.Broker, e.ID, in, cancel, log) })
-	return p, func() {
+	return func() {
 		stopControls()
 		if in != nil {
 			in.close() // ends the sandbox's copy of stdin if the program never read to EOF

@@ -148,8 +148,8 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		return nil
 	}
 	log = log.With("session_id", e.SessionID, "attempt", e.Attempts)
-	var pub *publisher // set by run when there is a broker
-	defer func() { w.finishPublishing(ctx, id, pub) }()
+	pub := w.newRunPublisher(e, log) // nil without a broker
+	defer w.finishPublishing(ctx, id, pub)
 	if e.Attempts > w.cfg.MaxAttempts {
 		w.abort(ctx, log, e, "attempts exhausted")
 		return nil
@@ -160,7 +160,7 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	defer w.cfg.Observer.Released()
 
 	runCtx, runSpan := w.tracer.Start(ctx, "run", trace.WithAttributes(attribute.String("language", e.Language)))
-	res, err := w.run(runCtx, log, e, started, &pub)
+	res, err := w.run(runCtx, log, e, started, pub)
 	runSpan.SetAttributes(attribute.String("status", string(res.Status)), attribute.String("reason", string(res.Reason)))
 	if err != nil {
 		runSpan.RecordError(err)
@@ -213,7 +213,7 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 // run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run,
 // and so does a client's cancel (the error is then errCancelled). With a broker, the run's
 // status and output are published as they happen and its controls are applied.
-func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time, pub **publisher) (execution.Result, error) {
+func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time, pub *publisher) (execution.Result, error) {
 	lang, ok := w.langs.Lookup(e.Language)
 	if !ok || !lang.Available {
 		return execution.Result{}, fmt.Errorf("language %q is not available on this worker", e.Language)
@@ -227,9 +227,8 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 	files := append([]execution.File{{Name: lang.SourceFile, Content: e.Code}}, e.Files...)
 	spec := sandbox.Spec{Language: lang, Files: files, Args: e.Args, Limits: e.Limits,
 		Stdin: strings.NewReader(e.Stdin)}
-	if w.cfg.Broker != nil {
-		var stop func()
-		*pub, stop = w.startPublishing(runCtx, log, e, started, &spec, cancel)
+	if pub != nil {
+		stop := w.startPublishing(runCtx, log, e, started, pub, &spec, cancel)
 		defer stop()
 	}
 	res, err := w.runner.Run(runCtx, spec)
