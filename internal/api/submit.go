@@ -161,7 +161,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 
 // limits applies the request's limits over the defaults; a limit above its maximum is a 422 naming it.
 func (s *server) limits(def execution.Limits, req RunLimits) (execution.Limits, error) {
-	max := s.cfg.Maximums
+	max := s.cfg.Maximums()
 	l := def
 	for _, f := range []struct {
 		name     string
