@@ -91,7 +91,7 @@ func (s *server) decodeInput(r *runRequest) error {
 			r.files[i] = f
 		}
 	}
-	if r.judge, err = s.checkJudge(r.Judge, enc, s.cfg.Maximums.TimeLimitMS); err != nil || r.judge == nil {
+	if r.judge, err = s.checkJudge(r.Judge, enc, s.cfg.MaxTimeLimitMS); err != nil || r.judge == nil {
 		return err
 	}
 	switch {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"livecode/internal/api"
+	"livecode/internal/event"
 	"livecode/internal/execution"
 )
 
@@ -207,9 +208,9 @@ func TestHiddenTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := api.TestJSON(done, done.Result.Tests[1])
-	if err != nil || strings.Contains(string(data), "SECRET") || !strings.Contains(string(data), `"execution_id":"`+id+`"`) {
-		t.Errorf("test event: %s %v", data, err)
+	if ev := event.Test(done, done.Result.Tests[1]); ev.Type != event.TypeTest || strings.Contains(ev.Data, "SECRET") ||
+		!strings.Contains(ev.Data, `"execution_id":"`+id+`"`) || !strings.Contains(ev.Data, `"verdict":"wrong_answer"`) {
+		t.Errorf("test event: %+v", ev)
 	}
 	// Judge0 reads the judged run's first failure as Wrong Answer.
 	if s := b.do(t, "GET", "/judge0/submissions/"+id+"?fields=status_id", nil); s.body["status_id"] != float64(4) {

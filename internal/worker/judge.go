@@ -5,20 +5,13 @@ package worker
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/judge"
 	"livecode/internal/sandbox"
 )
-
-// TestFunc renders one finished test of a judged run as the Data of its "test" event; livecode
-// passes the shape GET /executions/{id} gives the test, so a hidden test shows only its verdict.
-type TestFunc func(e execution.Execution, r execution.TestResult) ([]byte, error)
-
-// TestType is the type of the event published when a test of a judged run is judged.
-const TestType = "test"
 
 // testOutputBytes bounds the stdout and the stderr kept of each test; the comparison reads all
 // the program wrote, up to its output limit.
@@ -89,15 +82,9 @@ func (w *Worker) judge(ctx context.Context, e execution.Execution, spec sandbox.
 // judged records test result r in out and publishes its "test" event.
 func (w *Worker) judged(e execution.Execution, out *execution.Result, pub *publisher, r execution.TestResult) {
 	out.Tests = append(out.Tests, r)
-	if pub == nil {
-		return
+	if pub != nil {
+		pub.test(event.Test(e, r))
 	}
-	data, err := w.cfg.Test(e, r)
-	if err != nil {
-		w.cfg.Logger.Error("test event: render", "execution_id", e.ID, "err", err)
-		return
-	}
-	pub.event(TestType, data)
 }
 
 // testResult is test i's result from its run r, its output kept up to testOutputBytes.
@@ -154,12 +141,3 @@ func add(a, b *int64) *int64 {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// defaultTest is the test event's data when no TestFunc is configured: only the verdict.
-func defaultTest(e execution.Execution, r execution.TestResult) ([]byte, error) {
-	return json.Marshal(struct {
-		ExecutionID string            `json:"execution_id"`
-		Index       int               `json:"index"`
-		Verdict     execution.Verdict `json:"verdict"`
-	}{e.ID, r.Index, r.Verdict})
-}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
@@ -151,7 +152,7 @@ func TestJudgeTestEvents(t *testing.T) {
 			if ev.Type == stream.TypeStdout || ev.Type == stream.TypeStderr {
 				t.Errorf("%s: a judged run streams no output: %s", topic, ev.Data)
 			}
-			if ev.Type == TestType {
+			if ev.Type == event.TypeTest {
 				tests = append(tests, ev.Data)
 			}
 		}
@@ -159,16 +160,5 @@ func TestJudgeTestEvents(t *testing.T) {
 			!strings.Contains(tests[1], `"execution_id":"`+b.exec.ID+`"`) {
 			t.Errorf("%s test events: %v", topic, tests)
 		}
-	}
-}
-
-// TestResultTooLargeDropsTestBytes: a result too large for the broker goes without the tests'
-// bytes too, their verdicts kept.
-func TestResultTooLargeDropsTestBytes(t *testing.T) {
-	t.Parallel()
-	got := withoutOutput([]byte(`{"stdout":"x","tests":[{"index":0,"verdict":"accepted","stdin":"a","expected_output":"b","stdout":"c","stderr":"d"}]}`))
-	want := `{"output_omitted":true,"stdout":null,"tests":[{"index":0,"verdict":"accepted"}]}`
-	if got != want {
-		t.Errorf("withoutOutput = %s, want %s", got, want)
 	}
 }

@@ -42,9 +42,12 @@ func testJudgeRoundTrip(t *testing.T, s store.Store) {
 			{Stdin: []byte("1 2\n"), ExpectedOutput: []byte("3\n")},
 		}}
 	created := create(t, s, n)
-	want := store.Queued(n)
-	wantEqual(t, "created", created, want)
-	wantEqual(t, "read", get(t, s, n.ID), want)
+	wantEqual(t, "created judge", created.Judge, n.Judge)
+	wantEqual(t, "created files", created.Files, n.Files)
+	if created.Stdin != n.Stdin || created.Encoding != n.Encoding {
+		t.Errorf("created: stdin %q encoding %q", created.Stdin, created.Encoding)
+	}
+	wantEqual(t, "read", get(t, s, n.ID), created)
 
 	claim(t, s, n.ID, "w1", at(1))
 	r := execution.Result{Status: execution.StatusFailed, Reason: execution.ReasonWrongAnswer, Stdout: "", Stderr: "",

@@ -1,6 +1,6 @@
-// Views of a judged run: its tests' results, what a hidden test keeps back, and its summary.
+// The views of a judged run: its tests' results, what a hidden test keeps back, and its summary.
 
-package api
+package event
 
 import (
 	"encoding/base64"
@@ -8,11 +8,15 @@ import (
 
 	"livecode/internal/execution"
 	"livecode/internal/judge"
+	"livecode/internal/stream"
 )
 
-// testView is one test's result. A hidden test shows neither its input, expected output nor
+// TypeTest is the type of the event published when a test of a judged run is judged.
+const TypeTest = "test"
+
+// TestView is one test's result. A hidden test shows neither its input, expected output nor
 // actual output: those fields are absent, not empty.
-type testView struct {
+type TestView struct {
 	ExecutionID     string            `json:"execution_id,omitempty" doc:"In a test event only"`
 	Index           int               `json:"index" doc:"Position in the request's tests"`
 	Hidden          bool              `json:"hidden"`
@@ -29,8 +33,8 @@ type testView struct {
 	MemoryKB        *int64            `json:"memory_kb"`
 }
 
-// judgeView sums up a judged run; its verdict is null until the run ends.
-type judgeView struct {
+// JudgeView sums up a judged run; its verdict is null until the run ends.
+type JudgeView struct {
 	Verdict       *execution.Verdict `json:"verdict" doc:"accepted when every test was, else the first failing test's verdict; null until the run ends"`
 	Passed        int                `json:"passed"`
 	Total         int                `json:"total"`
@@ -42,17 +46,18 @@ type judgeView struct {
 	StopOnFailure bool               `json:"stop_on_failure"`
 }
 
-// TestJSON is the Data of a "test" event: one finished test of execution e, as GET
-// /executions/{id} shows it, with the execution's id. It fails only if it cannot be encoded.
-func TestJSON(e execution.Execution, r execution.TestResult) ([]byte, error) {
+// Test is the "test" event of test result r of judged execution e: the test as View(e) shows
+// it (a hidden one without its bytes), with the execution's id.
+func Test(e execution.Execution, r execution.TestResult) stream.Event {
 	v := viewTest(e, r)
 	v.ExecutionID = e.ID
-	return json.Marshal(v)
+	b, _ := json.Marshal(v) // cannot fail: strings, numbers and bools
+	return stream.Event{Type: TypeTest, Data: string(b)}
 }
 
 // viewTest is test result r of e, hidden or not, its bytes in e's encoding.
-func viewTest(e execution.Execution, r execution.TestResult) testView {
-	v := testView{Index: r.Index, Verdict: r.Verdict, Reason: nonEmpty(string(r.Reason)), ExitCode: r.ExitCode,
+func viewTest(e execution.Execution, r execution.TestResult) TestView {
+	v := TestView{Index: r.Index, Verdict: r.Verdict, Reason: nonEmpty(string(r.Reason)), ExitCode: r.ExitCode,
 		Signal: nonEmpty(r.Signal), ExecutionTimeMS: r.ExecutionTimeMS, CPUTimeMS: r.CPUTimeMS, MemoryKB: r.MemoryKB}
 	if e.Judge == nil || r.Index < 0 || r.Index >= len(e.Judge.Tests) || e.Judge.Tests[r.Index].Hidden {
 		v.Hidden = true // a result without its test is kept back too
@@ -65,13 +70,13 @@ func viewTest(e execution.Execution, r execution.TestResult) testView {
 }
 
 // viewJudge is e's judge summary and test results, nil when e is not judged.
-func viewJudge(e execution.Execution) (*judgeView, []testView) {
+func viewJudge(e execution.Execution) (*JudgeView, []TestView) {
 	if e.Judge == nil {
 		return nil, nil
 	}
 	j := e.Judge
 	s := judge.Summarize(len(j.Tests), e.Result.Tests)
-	v := &judgeView{Passed: s.Passed, Total: s.Total, MaxTimeMS: s.MaxTimeMS, MaxMemoryKB: s.MaxMemoryKB,
+	v := &JudgeView{Passed: s.Passed, Total: s.Total, MaxTimeMS: s.MaxTimeMS, MaxMemoryKB: s.MaxMemoryKB,
 		Compare: j.Compare, AbsTolerance: j.AbsTolerance, RelTolerance: j.RelTolerance, StopOnFailure: j.StopOnFailure}
 	if v.Compare == "" {
 		v.Compare = execution.CompareTrailingWhitespace
@@ -85,7 +90,7 @@ func viewJudge(e execution.Execution) (*judgeView, []testView) {
 		}
 		v.Verdict = &verdict
 	}
-	tests := make([]testView, 0, len(e.Result.Tests))
+	tests := make([]TestView, 0, len(e.Result.Tests))
 	for _, r := range e.Result.Tests {
 		tests = append(tests, viewTest(e, r))
 	}
