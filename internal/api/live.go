@@ -59,6 +59,9 @@ func (s *server) announceQueued(ctx context.Context, e execution.Execution) {
 // announceResult publishes the final event of an execution that ended without a worker
 // finishing it (cancelled while queued, refused by the queue).
 func (s *server) announceResult(ctx context.Context, id string) {
+	if s.deps.Ended != nil {
+		s.deps.Ended(id)
+	}
 	if s.deps.Broker == nil {
 		return
 	}

@@ -48,9 +48,12 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 	}
 }
 
-// announce publishes, off the worker's path, what p still holds and then the execution's
-// result event if it is terminal. The next job need not wait for the broker; Wait does.
+// announce tells Ended, then publishes, off the worker's path, what p still holds and then the
+// execution's result event if it is terminal. The next job need not wait for the broker; Wait does.
 func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
+	if w.cfg.Ended != nil {
+		w.cfg.Ended(id)
+	}
 	if w.cfg.Broker == nil {
 		return
 	}

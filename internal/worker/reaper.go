@@ -33,6 +33,8 @@ type ReaperConfig struct {
 	Now         func() time.Time
 	Broker      Broker     // when set, an execution the reaper ends gets its final "result" event
 	Result      ResultFunc // Data of that event; default a short summary
+	// Ended is told each execution the reaper ends, for its webhook; must not block. nil: nothing.
+	Ended func(executionID string)
 }
 
 // Reaper periodically requeues orphaned executions. Enqueue is idempotent for a pending job, so
@@ -102,6 +104,9 @@ func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
 				log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
 					"why", "lease expired on the last attempt", "at", now)
 				r.events.result(ctx, o.ID)
+				if r.cfg.Ended != nil {
+					r.cfg.Ended(o.ID)
+				}
 			}
 			continue
 		}
