@@ -82,10 +82,37 @@ func (h *hookReceiver) await(t testing.TB, status int) hookRequest {
 }
 
 func webhookEnv(t testing.TB, uidBase int, db string) []string {
-	return []string{"DATABASE_URL=sqlite:" + db, "WORKERS=2", fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
-		"RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0",
-		"WEBHOOK_SECRET=" + webhookSecret, "WEBHOOK_ALLOW=127.0.0.1/32", "WEBHOOK_BACKOFF=300ms",
-		"WEBHOOK_MAX_ATTEMPTS=100", "WEBHOOK_SWEEP_INTERVAL=100ms"}
+	return append([]string{"DATABASE_URL=sqlite:" + db, "WORKERS=2", fmt.Sprintf("SANDBOX_UID_BASE=%d", uidBase),
+		"RUN_RATE_LIMIT=0", "MAX_ACTIVE_PER_SESSION=0"}, webhookSettings...)
+}
+
+var webhookSettings = []string{"WEBHOOK_SECRET=" + webhookSecret, "WEBHOOK_ALLOW=127.0.0.1/32", "WEBHOOK_BACKOFF=300ms",
+	"WEBHOOK_MAX_ATTEMPTS=100", "WEBHOOK_SWEEP_INTERVAL=100ms"}
+
+// TestWebhookDistributed runs on an api and a worker process (PostgreSQL, Redis): the worker
+// attempts the delivery when the run ends; killed after a failed attempt, it leaves the retry
+// to the api process's sweep.
+func TestWebhookDistributed(t *testing.T) {
+	t.Parallel()
+	h := newHookReceiver(t)
+	env := append(distributedEnv(t), webhookSettings...)
+	api := start(t, "api", env...)
+	w := start(t, "worker", append(env, "WORKERS=1", fmt.Sprintf("SANDBOX_UID_BASE=%d", webhookUIDBase+200))...)
+	var r runResult
+	if code := call(t, "POST", api.URL+"/run", map[string]any{"language": "python", "code": `print("far")`,
+		"callback_url": h.URL, "wait_ms": testsvc.ScaleMS(20000)}, &r); code != 200 || r.Status != "COMPLETED" {
+		t.Fatalf("POST /run: %d %+v", code, r)
+	}
+	h.await(t, http.StatusServiceUnavailable)
+	w.kill()
+	h.up.Store(true)
+	got := h.await(t, http.StatusNoContent)
+	if got.header.Get(webhook.DeliveryHeader) != r.ID {
+		t.Errorf("delivery of %q, want %q", got.header.Get(webhook.DeliveryHeader), r.ID)
+	}
+	if err := webhook.Verify([]byte(webhookSecret), got.header.Get(webhook.SignatureHeader), got.body, time.Now(), time.Minute); err != nil {
+		t.Errorf("signature: %v", err)
+	}
 }
 
 // TestWebhookSurvivesRestart kills the server while the receiver is down, with the delivery
