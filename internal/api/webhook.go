@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/problem"
 	"livecode/internal/store"
@@ -70,7 +71,7 @@ func (s *server) listDeliveries(ctx context.Context, in *executionPath) (*delive
 		return nil, err
 	}
 	v := deliveryView{URL: d.URL, State: d.State, Attempts: d.Attempts, LastStatusCode: d.LastStatus,
-		LastError: nonEmpty(d.LastError), LastAttemptAt: utc(d.LastAttemptAt), DeliveredAt: utc(d.DeliveredAt),
+		LastError: nonEmpty(d.LastError), LastAttemptAt: utcOf(d.LastAttemptAt), DeliveredAt: utcOf(d.DeliveredAt),
 		CreatedAt: d.CreatedAt.UTC()}
 	if d.State == store.DeliveryPending {
 		next := d.NextAttemptAt.UTC()
@@ -81,14 +82,14 @@ func (s *server) listDeliveries(ctx context.Context, in *executionPath) (*delive
 }
 
 // WebhookBodies are the bodies of each delivery format: the document GET /executions/{id}
-// answers (ResultJSON), and Judge0's submission as Judge0 sends its callbacks (its default
+// answers (event.ResultJSON, of the same event.View), and Judge0's submission as Judge0 sends its callbacks (its default
 // fields, Base64-encoded).
 func WebhookBodies(langs Languages) map[string]webhook.Render {
 	if langs == nil {
 		langs = noLanguages{}
 	}
 	return map[string]webhook.Render{
-		webhook.FormatLivecode: ResultJSON,
+		webhook.FormatLivecode: event.ResultJSON,
 		webhook.FormatJudge0: func(e execution.Execution) ([]byte, error) {
 			doc, err := judge0Render(langs, e, judge0LanguageFor(e), judge0Query{base64: true, fields: judge0DefaultFields})
 			if err != nil {
@@ -97,4 +98,13 @@ func WebhookBodies(langs Languages) map[string]webhook.Render {
 			return json.Marshal(doc)
 		},
 	}
+}
+
+// utcOf is t in UTC; nil stays nil.
+func utcOf(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }

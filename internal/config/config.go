@@ -117,6 +117,9 @@ type Config struct {
 	QuotaRunRateLimit  int           `env:"QUOTA_RUN_RATE_LIMIT"` // runs per window per key; 0 = unlimited
 	QuotaRunRateWindow time.Duration `env:"QUOTA_RUN_RATE_WINDOW" envDefault:"1h"`
 
+	// Keys is API_KEYS parsed, once, by Load.
+	Keys []APIKey `env:"-"`
+
 	// Webhooks: a run's callback_url gets its result, signed, retried with a backoff doubling
 	// from WebhookBackoff up to WebhookMaxAttempts attempts of at most WebhookTimeout each.
 	WebhookSecret      string        `env:"WEBHOOK_SECRET"` // signs callbacks when API_KEYS is empty (with keys, each key's own secret does)
@@ -137,10 +140,10 @@ type APIKey struct {
 // minSecretLen is the shortest secret API_KEYS accepts.
 const minSecretLen = 16
 
-// Keys parses API_KEYS: comma-separated name:secret pairs, names of [a-z0-9_-], secrets of at
+// parseKeys parses API_KEYS: comma-separated name:secret pairs, names of [a-z0-9_-], secrets of at
 // least 16 characters without spaces, no name or secret twice. Empty means no authentication.
 // It returns an error naming the first bad entry (never its secret).
-func (c Config) Keys() ([]APIKey, error) {
+func (c Config) parseKeys() ([]APIKey, error) {
 	if strings.TrimSpace(c.APIKeys) == "" {
 		return nil, nil
 	}
@@ -254,7 +257,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()
 	}
-	return c, c.validate()
+	if err := c.validate(); err != nil {
+		return c, err
+	}
+	var err error
+	c.Keys, err = c.parseKeys()
+	return c, err
 }
 
 func (c Config) validate() error {
@@ -293,9 +301,6 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: WEBHOOK_TIMEOUT, WEBHOOK_BACKOFF, WEBHOOK_SWEEP_INTERVAL and WEBHOOK_CONCURRENCY must be positive")
 	case c.WebhookSecret != "" && len(c.WebhookSecret) < minSecretLen:
 		return fmt.Errorf("config: WEBHOOK_SECRET must be at least %d characters", minSecretLen)
-	}
-	if _, err := c.Keys(); err != nil {
-		return err
 	}
 	if _, err := c.Origins(); err != nil {
 		return err

@@ -38,15 +38,11 @@ func (s Secrets) For(owner string) ([]byte, bool) {
 func (s Secrets) Enabled() bool { return s.keys != nil || s.shared != "" }
 
 // FromConfig is the policy and secrets a configuration describes. Errors: those of
-// config.WebhookTargets and config.Keys (Load has checked both).
+// config.WebhookTargets (Load has checked it).
 func FromConfig(c config.Config) (*Policy, Secrets, error) {
 	prefixes, hosts, err := c.WebhookTargets()
 	if err != nil {
 		return nil, Secrets{}, err
 	}
-	keys, err := c.Keys()
-	if err != nil {
-		return nil, Secrets{}, err
-	}
-	return NewPolicy(prefixes, hosts), NewSecrets(c.WebhookSecret, keys), nil
+	return NewPolicy(prefixes, hosts), NewSecrets(c.WebhookSecret, c.Keys), nil
 }
