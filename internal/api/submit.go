@@ -38,6 +38,7 @@ type runRequest struct {
 	SaveCode       bool
 	IdempotencyKey string
 	ExpectedOutput *string // stored to judge the output by (the Judge0 API)
+	CallbackURL    *string // where the result is delivered; nil or empty: nowhere
 	Judge          JudgeInput
 
 	// What decodeInput made of the request's binary-safe fields and tests.
@@ -81,10 +82,15 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err != nil {
 		return execution.Execution{}, err
 	}
+	hook, err := s.callback(ctx, r)
+	if err != nil {
+		return execution.Execution{}, err
+	}
 	if err := s.backpressure(ctx); err != nil {
 		return execution.Execution{}, err
 	}
 	n := s.newExecution(ctx, &r, limits, extra)
+	n.Webhook = hook
 	actx, span := s.tracer.Start(ctx, "admission", trace.WithAttributes(attribute.String("execution_id", n.ID),
 		attribute.String("session_id", n.SessionID)))
 	e, created, err := s.deps.Store.CreateExecution(actx, n)
@@ -210,8 +216,9 @@ func (r runRequest) hash() string {
 		Files       []FileInput `json:"files,omitempty"`       // omitted when absent: older hashes stay valid
 		Interactive bool        `json:"interactive,omitempty"` // likewise
 		Expected    *string     `json:"expected_output,omitempty"`
-		Judge       *JudgeInput `json:"judge,omitempty"` // likewise
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput, nil}
+		CallbackURL *string     `json:"callback_url,omitempty"`
+		Judge       *JudgeInput `json:"judge,omitempty"` // omitted when absent: older hashes stay valid
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput, r.CallbackURL, nil}
 	if r.Judge.judged() || r.Judge.Encoding != "" {
 		canonical.Judge = &r.Judge
 	}

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Open) {
 		{"List", listTests()},
 		{"Retention", retentionTests()},
 		{"Judge", judgeTests()},
+		{"Delivery", deliveryTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
