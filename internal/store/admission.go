@@ -29,17 +29,38 @@ func ErrSessionClosed(id string) *problem.Error {
 	return &problem.Error{Kind: problem.Conflict, Message: fmt.Sprintf("session %s is closed", id), Ref: id}
 }
 
-// WhyNotUpdated explains why a conditional update of ACTIVE session id of owner (nil: any)
-// matched nothing, given what reading the session then gave: unknown or another owner's
-// (NotFound, never revealing that it exists), or closed (Conflict).
-func WhyNotUpdated(id string, owner *string, sess session.Session, err error) error {
+// WhyNotUpdated explains why the conditional update p of ACTIVE session id matched nothing,
+// given what reading the session then gave: unknown or another owner's (NotFound, never
+// revealing that it exists), closed (Conflict), or at another version than p.IfVersion
+// (*StaleSession).
+func WhyNotUpdated(id string, p SessionPatch, sess session.Session, err error) error {
 	switch {
 	case err != nil:
 		return err
-	case owner != nil && sess.Owner != *owner:
+	case p.Owner != nil && sess.Owner != *p.Owner:
 		return ErrSessionNotFound(id)
+	case sess.Status == session.StatusActive && p.IfVersion != nil:
+		return &StaleSession{Current: sess}
 	}
 	return ErrSessionClosed(id)
+}
+
+// StaleSession is an autosave refused because the session is no longer at the version the
+// client edits: another client saved first. Current is the session as it is now. Its kind is
+// problem.Stale.
+type StaleSession struct {
+	Current session.Session
+}
+
+func (e *StaleSession) Error() string { return e.problem().Error() }
+
+// Unwrap gives the problem.Error that problem.As and problem.KindOf read.
+func (e *StaleSession) Unwrap() error { return e.problem() }
+
+func (e *StaleSession) problem() *problem.Error {
+	return &problem.Error{Kind: problem.Stale, Field: "If-Match", Ref: e.Current.ID,
+		Message: fmt.Sprintf("session %s changed since the version this edit was based on; it is now at version %d",
+			e.Current.ID, e.Current.Version)}
 }
 
 // ErrActive returns the Conflict error for a run refused because activeID is still active.

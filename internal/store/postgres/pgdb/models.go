@@ -58,4 +58,5 @@ type Session struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Owner      string
+	Version    int64
 }

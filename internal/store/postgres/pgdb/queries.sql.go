@@ -134,9 +134,9 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 }
 
 const closeSession = `-- name: CloseSession :one
-UPDATE sessions SET status = 'CLOSED', updated_at = $1
+UPDATE sessions SET status = 'CLOSED', updated_at = $1, version = version + 1
 WHERE id = $2 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type CloseSessionParams struct {
@@ -155,6 +155,7 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -379,7 +380,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (Idempotenc
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions WHERE id = $1
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions WHERE id = $1
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
@@ -393,6 +394,7 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -646,7 +648,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 }
 
 const listSessions = `-- name: ListSessions :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = $1
   AND ($2::text = '' OR status = $2::text)
   AND ($3::text = '' OR language = $3::text)
@@ -683,6 +685,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -695,7 +698,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 }
 
 const listSessionsBefore = `-- name: ListSessionsBefore :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = $1
   AND ($2::text = '' OR status = $2::text)
   AND ($3::text = '' OR language = $3::text)
@@ -737,6 +740,7 @@ func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBefore
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -1012,9 +1016,11 @@ const updateSession = `-- name: UpdateSession :one
 UPDATE sessions
 SET language    = coalesce($1, language),
     source_code = coalesce($2, source_code),
-    updated_at  = $3
+    updated_at  = $3,
+    version     = version + 1
 WHERE id = $4 AND status = 'ACTIVE' AND ($5::text IS NULL OR owner = $5)
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+  AND ($6::bigint IS NULL OR version = $6)
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type UpdateSessionParams struct {
@@ -1023,6 +1029,7 @@ type UpdateSessionParams struct {
 	UpdatedAt  time.Time
 	ID         string
 	Owner      *string
+	IfVersion  *int64
 }
 
 func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (Session, error) {
@@ -1032,6 +1039,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		arg.UpdatedAt,
 		arg.ID,
 		arg.Owner,
+		arg.IfVersion,
 	)
 	var i Session
 	err := row.Scan(
@@ -1042,6 +1050,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }

@@ -54,4 +54,5 @@ type Session struct {
 	CreatedAt  int64
 	UpdatedAt  int64
 	Owner      string
+	Version    int64
 }
