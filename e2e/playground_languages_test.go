@@ -4,7 +4,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -19,10 +18,8 @@ const highlighted = `document.querySelectorAll(".cm-content .cm-line span").leng
 
 func TestPlaygroundRunsEveryStarter(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
-	ctx, cancel := context.WithTimeout(ctx, 12*time.Minute) // thirteen languages, some compiled, one at a time
-	defer cancel()
-	p, _, _ := serveOwnSandbox(t, 90010, 1, "TIME_LIMIT_MS=20000")
+	ctx := browserFor(t, 12*time.Minute) // thirteen languages, some compiled, one at a time
+	p, _, _ := serveOwnSandbox(t, 90010, 1, "TIME_LIMIT_MS=20000", "RUN_RATE_LIMIT=0")
 	ready := chromedp.CSS(`body[data-ready="true"]`)
 	saved := chromedp.CSS(`#save-state[data-state="saved"]`)
 

@@ -19,9 +19,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// browser starts headless Chromium for the test and returns a tab's context. The flags keep it
-// off the network: this host reaches nothing but itself.
+// browser starts headless Chromium for the test and returns a tab's context, good for three
+// minutes. The flags keep it off the network: this host reaches nothing but itself.
 func browser(t *testing.T) context.Context {
+	t.Helper()
+	return browserFor(t, 3*time.Minute)
+}
+
+// browserFor is browser for a test that needs the tab for longer.
+func browserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
@@ -35,7 +41,7 @@ func browser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	return ctx
 }
