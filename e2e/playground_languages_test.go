@@ -19,7 +19,7 @@ const highlighted = `document.querySelectorAll(".cm-content .cm-line span").leng
 func TestPlaygroundRunsEveryStarter(t *testing.T) {
 	t.Parallel()
 	ctx := browserFor(t, 12*time.Minute) // thirteen languages, some compiled, one at a time
-	p, _, _ := serveOwnSandbox(t, 90010, 1, "TIME_LIMIT_MS=20000", "RUN_RATE_LIMIT=0")
+	p, _, _ := serveOwnSandbox(t, 90010, 1, "TIME_LIMIT_MS=20000", "RUN_RATE_LIMIT=0", "COMPILE_TIME_LIMIT_MS=60000")
 	ready := chromedp.CSS(`body[data-ready="true"]`)
 	saved := chromedp.CSS(`#save-state[data-state="saved"]`)
 

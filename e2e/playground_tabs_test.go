@@ -5,13 +5,14 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
 func TestPlaygroundTwoTabsConflict(t *testing.T) {
 	t.Parallel()
-	tabA := browser(t)
+	tabA := browserFor(t, 6*time.Minute) // two tabs share it
 	p, _, _ := serveOwnSandbox(t, 90000, 1)
 	ready := chromedp.CSS(`body[data-ready="true"]`)
 	saved := chromedp.CSS(`#save-state[data-state="saved"]`)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -62,7 +63,7 @@ const judgeStandIn = `(() => {
 
 func TestPlaygroundTestRows(t *testing.T) {
 	t.Parallel()
-	ctx := browser(t)
+	ctx := browserFor(t, 6*time.Minute)
 	p, _, _ := serveOwnSandbox(t, 90030, 1)
 	step(t, ctx, "stand in for a judging server", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: judgeStandIn})
