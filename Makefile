@@ -39,8 +39,9 @@ generate: ## regenerate the sqlc query code
 	test -x $(SQLC) || (cd /tmp && $(GO) install github.com/sqlc-dev/sqlc/cmd/sqlc@v1.31.1)
 	$(SQLC) generate
 
-web: ## rebuild the playground's bundle (internal/web/dist/js) from web/ with npm's locked packages
+web: ## rebuild the JavaScript client (clients/js/dist) and the playground's bundle (internal/web/dist/js) with npm's locked packages
 	@command -v npm >/dev/null || $(APT) npm || (apt-get update -qq && $(APT) npm)
+	cd clients/js && npm ci --no-fund --no-audit && rm -rf dist && npm run build
 	cd web && npm ci --no-fund --no-audit && rm -rf ../internal/web/dist/js && npm run build
 
 deps: ## install the sandbox (bubblewrap) and the base toolchains when missing

@@ -14,6 +14,7 @@ import (
 	"log"
 	"net/http"
 	"runtime"
+	"strconv"
 	"time"
 
 	_ "modernc.org/sqlite"
@@ -36,8 +37,8 @@ func main() {
 	}
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	r.SetMaxIdleConns(max(4, runtime.NumCPU()))
-	patch, err := w.Prepare(`UPDATE sessions SET source_code = ?, updated_at = ? WHERE id = ? AND status = 'ACTIVE'
-		RETURNING id, status, language, source_code, created_at, updated_at`)
+	patch, err := w.Prepare(`UPDATE sessions SET source_code = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'ACTIVE'
+		RETURNING id, status, language, source_code, created_at, updated_at, version`)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -61,9 +62,13 @@ func main() {
 			SourceCode string `json:"source_code"`
 			Created    int64  `json:"created_at"`
 			Updated    int64  `json:"updated_at"`
+			Version    int64  `json:"-"`
 		}
 		err := patch.QueryRowContext(req.Context(), in.SourceCode, time.Now().UnixMilli(), req.PathValue("id")).
-			Scan(&s.ID, &s.Status, &s.Language, &s.SourceCode, &s.Created, &s.Updated)
+			Scan(&s.ID, &s.Status, &s.Language, &s.SourceCode, &s.Created, &s.Updated, &s.Version)
+		if err == nil {
+			rw.Header().Set("ETag", `"`+strconv.FormatInt(s.Version, 10)+`"`) // as livecode answers
+		}
 		reply(rw, s, err)
 	})
 	mux.HandleFunc("GET /executions/{id}", func(rw http.ResponseWriter, req *http.Request) {

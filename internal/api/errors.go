@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"livecode/internal/problem"
+	"livecode/internal/store"
 )
 
 // problemDoc is an RFC 9457 problem document with livecode's extension members.
@@ -28,6 +29,8 @@ type problemDoc struct {
 	RetryAfterSeconds int `json:"retry_after_seconds,omitempty"`
 	// RequestID is the request's X-Request-Id, to quote when reporting the problem.
 	RequestID string `json:"request_id,omitempty"`
+	// Session is the current session of a 412: what the other client saved.
+	Session *sessionView `json:"session,omitempty"`
 
 	headers http.Header
 }
@@ -60,6 +63,8 @@ func statusOf(k problem.Kind) int {
 		return http.StatusServiceUnavailable
 	case problem.Unauthorized:
 		return http.StatusUnauthorized
+	case problem.Stale:
+		return http.StatusPreconditionFailed
 	}
 	return http.StatusInternalServerError
 }
@@ -83,6 +88,12 @@ func (s *server) toHTTP(ctx context.Context, op string, err error) error {
 	var active *activeConflict
 	if errors.As(err, &active) {
 		p.ExecutionID = active.executionID
+	}
+	var stale *store.StaleSession
+	if errors.As(err, &stale) {
+		v := viewSession(stale.Current)
+		p.Session = &v
+		p.headers = http.Header{"Etag": {sessionETag(stale.Current.Version)}}
 	}
 	if pe.Kind == problem.Unauthorized {
 		p.headers = http.Header{"Www-Authenticate": {`Bearer realm="livecode-admin"`}}

@@ -28,7 +28,7 @@ func (s *server) routes(mux *http.ServeMux) {
 		Summary: "Get a session and its latest execution", Tags: []string{tag}, Errors: []int{404}}, s.getSession)
 	register(s, api, huma.Operation{OperationID: "autosave-session", Method: http.MethodPatch, Path: sessions + "/{id}",
 		Summary: "Autosave a session's code or language", Tags: []string{tag},
-		Errors: []int{400, 404, 409, 413, 422}}, s.patchSession)
+		Errors: []int{400, 404, 409, 412, 413, 422}}, s.patchSession)
 	register(s, api, huma.Operation{OperationID: "close-session", Method: http.MethodDelete, Path: sessions + "/{id}",
 		Summary: "Close a session (later edits and runs get 409), or delete it with ?purge=true", Tags: []string{tag},
 		Responses: map[string]*huma.Response{"204": {Description: "Purged: the session and its executions are gone"}},

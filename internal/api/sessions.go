@@ -31,12 +31,14 @@ type createSessionBody struct {
 
 type sessionOutput struct {
 	Location string `header:"Location"`
+	ETag     string `header:"ETag" doc:"The session's version, for If-Match on autosave"`
 	Body     sessionView
 }
 
 type patchSessionInput struct {
-	ID   string `path:"id" doc:"Session id"`
-	Body patchSessionBody
+	ID      string `path:"id" doc:"Session id"`
+	IfMatch string `header:"If-Match" maxLength:"64" doc:"The ETag of the version this edit is based on: another version answers 412 with the current session. Without it the last save wins."`
+	Body    patchSessionBody
 }
 
 type patchSessionBody struct {
@@ -47,10 +49,12 @@ type patchSessionBody struct {
 }
 
 type savedOutput struct {
+	ETag string `header:"ETag" doc:"The session's new version"`
 	Body sessionSaved
 }
 
 type getSessionOutput struct {
+	ETag string `header:"ETag" doc:"The session's version, for If-Match on autosave"`
 	Body sessionView
 }
 
@@ -73,14 +77,14 @@ func (s *server) createSession(ctx context.Context, in *createSessionInput) (*se
 	}
 	now := store.Millis(s.deps.Now()) // what the store keeps: the answer matches later reads
 	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, Owner: ownerOf(ctx),
-		CreatedAt: now, UpdatedAt: now}
+		CreatedAt: now, UpdatedAt: now, Version: session.FirstVersion}
 	if code != nil {
 		sess.SourceCode = *code
 	}
 	if err := s.deps.Store.CreateSession(ctx, sess); err != nil {
 		return nil, err
 	}
-	return &sessionOutput{Location: "/code-sessions/" + sess.ID, Body: viewSession(sess)}, nil
+	return &sessionOutput{Location: "/code-sessions/" + sess.ID, ETag: sessionETag(sess.Version), Body: viewSession(sess)}, nil
 }
 
 func (s *server) getSession(ctx context.Context, in *sessionPath) (*getSessionOutput, error) {
@@ -100,7 +104,7 @@ func (s *server) getSession(ctx context.Context, in *sessionPath) (*getSessionOu
 	case problem.KindOf(err) != problem.NotFound:
 		return nil, err
 	}
-	return &getSessionOutput{Body: v}, nil
+	return &getSessionOutput{ETag: sessionETag(sess.Version), Body: v}, nil
 }
 
 // patchSession is the autosave: one store update, never the queue.
@@ -119,9 +123,13 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 			return nil, err
 		}
 	}
+	ifVersion, err := ifMatchVersion(in.IfMatch)
+	if err != nil {
+		return nil, err
+	}
 	// One statement: the update itself checks the owner, and another key's session is
 	// NotFound, as an unknown one.
-	patch := store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now()}
+	patch := store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now(), IfVersion: ifVersion}
 	if s.keys.enabled() {
 		owner := ownerOf(ctx)
 		patch.Owner = &owner
@@ -130,7 +138,7 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 	if err != nil {
 		return nil, atPath(err)
 	}
-	return &savedOutput{Body: viewSaved(sess)}, nil
+	return &savedOutput{ETag: sessionETag(sess.Version), Body: viewSaved(sess)}, nil
 }
 
 type closeSessionInput struct {
@@ -140,6 +148,7 @@ type closeSessionInput struct {
 
 type closeSessionOutput struct {
 	Status int
+	ETag   string `header:"ETag" doc:"The closed session's version"`
 	Body   *sessionSaved
 }
 
@@ -162,7 +171,7 @@ func (s *server) closeSession(ctx context.Context, in *closeSessionInput) (*clos
 		return nil, atPath(err)
 	}
 	saved := viewSaved(sess)
-	return &closeSessionOutput{Status: http.StatusOK, Body: &saved}, nil
+	return &closeSessionOutput{Status: http.StatusOK, ETag: sessionETag(sess.Version), Body: &saved}, nil
 }
 
 // alias is one of the names a client may give a field.

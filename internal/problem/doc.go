@@ -1,5 +1,5 @@
 // Package problem is livecode's one error taxonomy. An Error carries a Kind (Invalid,
-// NotFound, Conflict, TooLarge, Unprocessable, RateLimited, Unavailable, Unauthorized, and
+// NotFound, Conflict, TooLarge, Unprocessable, RateLimited, Unavailable, Unauthorized, Stale, and
 // Internal for infrastructure trouble), a message safe to show users, the request field at
 // fault, a Retry-After hint, a related id and the cause (for logs only).
 //

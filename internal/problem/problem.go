@@ -22,6 +22,7 @@ const (
 	RateLimited               // too many requests (429)
 	Unavailable               // queue full or down, database down (503)
 	Unauthorized              // missing or wrong credentials (401)
+	Stale                     // the client edits a version that is no longer current (412)
 )
 
 // Error is an error with a kind, a message safe to show users, and optional details.

@@ -23,4 +23,11 @@ type Session struct {
 	Owner     string
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Version is FirstVersion when the session is created and grows by one with every change
+	// to it (an autosave, a run that saves code, closing it); clients name the version they
+	// edit (the API's ETag and If-Match) so that one tab never overwrites another's work unseen.
+	Version int64
 }
+
+// FirstVersion is the Version of a new session.
+const FirstVersion = 1

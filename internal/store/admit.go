@@ -189,15 +189,18 @@ func errSessionClosed(id string) *problem.Error {
 	return &problem.Error{Kind: problem.Conflict, Message: fmt.Sprintf("session %s is closed", id), Ref: id}
 }
 
-// WhyNotUpdated explains why a conditional update of ACTIVE session id of owner (nil: any)
-// matched nothing, given what reading the session then gave: unknown or another owner's
-// (NotFound, never revealing that it exists), or closed (Conflict).
-func WhyNotUpdated(id string, owner *string, sess session.Session, err error) error {
+// WhyNotUpdated explains why the conditional update p of ACTIVE session id matched nothing,
+// given what reading the session then gave: unknown or another owner's (NotFound, never
+// revealing that it exists), closed (Conflict), or at another version than p.IfVersion
+// (*StaleSession).
+func WhyNotUpdated(id string, p SessionPatch, sess session.Session, err error) error {
 	switch {
 	case err != nil:
 		return err
-	case owner != nil && sess.Owner != *owner:
+	case p.Owner != nil && sess.Owner != *p.Owner:
 		return ErrSessionNotFound(id)
+	case sess.Status == session.StatusActive && p.IfVersion != nil:
+		return &StaleSession{Current: sess}
 	}
 	return errSessionClosed(id)
 }

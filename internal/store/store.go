@@ -18,13 +18,17 @@ import (
 // on each method return *problem.Error of the kind named there; anything else is infrastructure
 // trouble (kind Internal).
 type Store interface {
-	// CreateSession stores a new ACTIVE session. ID, CreatedAt and UpdatedAt must be set.
+	// CreateSession stores a new ACTIVE session at session.FirstVersion (s.Version is ignored).
+	// ID, CreatedAt and UpdatedAt must be set.
 	CreateSession(ctx context.Context, s session.Session) error
 	// GetSession returns a session, NotFound if unknown.
 	GetSession(ctx context.Context, id string) (session.Session, error)
-	// UpdateSession applies an autosave. NotFound if unknown, Conflict if CLOSED.
+	// UpdateSession applies an autosave and increments the session's version. NotFound if
+	// unknown, Conflict if CLOSED, *StaleSession (PreconditionFailed) if p.IfVersion is set and
+	// is not the session's version.
 	UpdateSession(ctx context.Context, id string, p SessionPatch) (session.Session, error)
-	// CloseSession marks a session CLOSED (idempotent). NotFound if unknown.
+	// CloseSession marks a session CLOSED (idempotent) and increments its version the first
+	// time. NotFound if unknown.
 	CloseSession(ctx context.Context, id string, now time.Time) (session.Session, error)
 	// ListSessions returns a page of one owner's sessions, newest first, that pass the filter.
 	// next is empty on the last page. Invalid for a malformed cursor.
@@ -99,6 +103,9 @@ type SessionPatch struct {
 	SourceCode *string
 	Now        time.Time
 	Owner      *string // when set, another owner's session is left alone and NotFound
+	// IfVersion, when set, applies the patch only to that version of the session (in the same
+	// statement); any other version is left alone and *StaleSession.
+	IfVersion *int64
 }
 
 // SessionFilter selects the sessions ListSessions returns.

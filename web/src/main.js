@@ -8,17 +8,21 @@ import { api, Problem, setAPIKey } from "./api.js";
 import { editorLanguage } from "./languages.js";
 import { Autosave } from "./autosave.js";
 import { RunView } from "./run.js";
+import { TestRows } from "./tests.js";
 
 const $ = (id) => document.getElementById(id);
 const mode = new Compartment();
-let editor, autosave, session, languages = [];
+let editor, autosave, session, tests, languages = [];
+let loading = false; // the editor's text is being replaced by a stored version, not typed
 
+// Placeholder rows until the session is known: show() and clear() are all a run needs of them.
 const view = new RunView(
   { output: $("output"), compile: $("compile"), compileBox: $("compile-box"), status: $("run-status"),
-    facts: $("facts"), stdinForm: $("stdin-form") },
+    facts: $("facts"), stdinForm: $("stdin-form"), tests: { show: (e) => tests?.show(e), clear: () => tests?.clear() } },
   () => {
     setRunning(false);
     loadHistory();
+    if (view.firstOutputMs !== null) document.body.dataset.firstOutputMs = String(view.firstOutputMs);
   },
 );
 
@@ -45,6 +49,35 @@ function showSaveState(state, message) {
   const el = $("save-state");
   el.dataset.state = state;
   el.textContent = message;
+  if (state === "saved" && autosave?.lastSaveMs != null) document.body.dataset.lastSaveMs = String(autosave.lastSaveMs);
+}
+
+// showConflict offers the choice when another tab saved the session first: load its version
+// (this tab's edit is dropped) or save this tab's text over it.
+function showConflict(theirs) {
+  const when = new Date(theirs.updated_at).toLocaleTimeString();
+  $("conflict-text").textContent = `This session was changed in another tab or window at ${when}` +
+    ` (${theirs.language}, ${theirs.source_code.split("\n").length} lines). Your edits here are not saved.`;
+  $("conflict").hidden = false;
+  $("conflict-load").focus();
+}
+
+function resolveConflict(keepMine) {
+  const theirs = autosave.conflict;
+  if (!theirs) return;
+  $("conflict").hidden = true;
+  if (keepMine) {
+    autosave.overwrite();
+  } else {
+    loading = true;
+    session.language = theirs.language;
+    $("language").value = theirs.language;
+    setCode(theirs.source_code);
+    setMode(theirs.language);
+    loading = false;
+    autosave.adopt(theirs);
+  }
+  editor.focus();
 }
 
 function setRunning(on) {
@@ -68,7 +101,8 @@ async function openSession() {
     }
   }
   const lang = localStorage.getItem("livecode:language") || "python";
-  const s = await api.createSession(lang, starter(lang)).catch(() => api.createSession("python", starter("python")));
+  const s = await api.createSession({ language: lang, source_code: starter(lang) })
+    .catch(() => api.createSession({ language: "python", source_code: starter("python") }));
   history.replaceState(null, "", `/s/${encodeURIComponent(s.session_id)}`);
   return s;
 }
@@ -100,16 +134,21 @@ async function setMode(lang) {
   if (session.language === lang) editor.dispatch({ effects: mode.reconfigure(ext) });
 }
 
+// run saves what is pending (with If-Match, so a conflict stops it) and runs the saved code.
 async function run() {
   if (view.active) return;
+  const since = performance.now();
   showError("");
   setRunning(true);
-  const v = autosave.version;
   try {
-    const r = await api.run({ session_id: session.session_id, language: session.language, code: code(),
-      interactive: $("interactive").checked });
-    autosave.markSaved(v);
-    view.start(r.execution_id, $("interactive").checked);
+    if (!(await autosave.flush())) {
+      setRunning(false);
+      showError(autosave.conflict ? "Not run: choose which version to keep first." : "Not run: the code could not be saved.");
+      return;
+    }
+    const interactive = $("interactive").checked;
+    const r = await api.run(session.session_id, { interactive, tests: interactive ? undefined : tests.request() });
+    view.start(r.execution_id, interactive, since);
     loadHistory();
     if ($("interactive").checked) $("stdin").focus();
   } catch (e) {
@@ -121,7 +160,7 @@ async function run() {
 async function loadHistory() {
   let list;
   try {
-    list = (await api.history(session.session_id)).executions;
+    list = (await api.executions(session.session_id, { limit: 20 })).executions;
   } catch {
     return; // history is a convenience; the next run refreshes it
   }
@@ -148,14 +187,18 @@ async function loadHistory() {
 }
 
 async function main() {
-  ({ languages } = await api.languages()); // first: a new session starts with its starter
+  languages = await api.languages(); // first: a new session starts with its starter
   session = await openSession();
-  autosave = new Autosave(session.session_id, () => ({ source_code: code(), language: session.language }), showSaveState);
+  autosave = new Autosave(session.session_id, session.etag, () => ({ source_code: code(), language: session.language }),
+    showSaveState, showConflict);
+  tests = new TestRows($("tests"), session.session_id);
+  api.capabilities().then((c) => c.tests && tests.enable());
   let text = session.source_code;
   const copy = autosave.unsavedCopy();
+  const stored = session;
   if (copy && (copy.source_code !== text || copy.language !== session.language)) {
     text = copy.source_code; // typed on an earlier page but never saved
-    session.language = copy.language;
+    session = { ...session, language: copy.language };
   }
   fillLanguages(session.language);
   $("session-id").textContent = session.session_id;
@@ -171,13 +214,21 @@ async function main() {
       mode.of([]),
       EditorView.contentAttributes.of({ "aria-label": "Code editor (Escape then Tab leaves it)" }),
       EditorView.updateListener.of((u) => {
-        if (u.docChanged) autosave.changed();
+        if (u.docChanged && !loading) autosave.changed();
       }),
     ],
   });
   setMode(session.language);
-  if (text !== session.source_code) autosave.changed();
-  else showSaveState("saved", "Saved");
+  if (text === stored.source_code && session.language === stored.language) showSaveState("saved", "Saved");
+  else if (copy.etag === stored.etag) autosave.changed(); // unsaved edits of the stored version: save them
+  else {
+    // edited here on top of a version another tab has since replaced: let the user choose
+    autosave.version++;
+    autosave.keepCopy();
+    autosave.conflict = stored;
+    showSaveState("conflict", "Not saved: changed in another tab");
+    showConflict(stored);
+  }
 
   $("language").addEventListener("change", changeLanguage);
   $("run").addEventListener("click", run);
@@ -187,6 +238,8 @@ async function main() {
     if (view.sendStdin($("stdin").value + "\n")) $("stdin").value = "";
   });
   $("eof").addEventListener("click", () => view.closeStdin());
+  $("conflict-load").addEventListener("click", () => resolveConflict(false));
+  $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !editor.hasFocus) {
       ev.preventDefault();

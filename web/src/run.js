@@ -1,19 +1,18 @@
 // One run on screen: live events over SSE (or the WebSocket for interactive runs), then the result.
 
-import { api, streamURL } from "./api.js";
-
-const eventTypes = ["status", "stdout", "stderr", "result", "gap", "dropped"];
+import { api } from "./api.js";
 
 export class RunView {
-  // el holds the page's output elements: output, compile, status, facts, stdin form.
+  // el holds the page's output elements: output, compile, status, facts, stdin form, tests.
   constructor(el, onEnd) {
     this.el = el;
     this.onEnd = onEnd;
     this.id = null;
-    this.source = null;
+    this.abort = null;
     this.socket = null;
     this.streamed = 0;
     this.lossy = false;
+    this.firstOutputMs = null; // from start() to the first output shown
   }
 
   get active() {
@@ -21,53 +20,49 @@ export class RunView {
   }
 
   // start follows execution id; interactive runs use the WebSocket so stdin can be sent.
-  start(id, interactive) {
+  // since is when the user asked for the run (performance.now()), for the first-output time.
+  start(id, interactive, since = performance.now()) {
     this.stop();
     this.id = id;
+    this.since = since;
+    this.firstOutputMs = null;
+    this.abort = new AbortController();
     this.clear();
     this.setStatus("QUEUED");
     if (interactive) this.openSocket(id);
-    else this.openEvents(id);
+    else this.follow(id);
     this.el.stdinForm.hidden = !interactive;
   }
 
-  openEvents(id) {
-    const es = new EventSource(streamURL(`/executions/${encodeURIComponent(id)}/events`));
-    this.source = es;
-    for (const t of eventTypes) {
-      es.addEventListener(t, (ev) => this.handle(t, JSON.parse(ev.data)));
+  // follow reads the run's events over SSE (resumed by the client if the stream drops).
+  async follow(id) {
+    try {
+      for await (const ev of api.events(id, { signal: this.abort.signal })) {
+        if (this.id !== id) return;
+        this.handle(ev.type, ev.data);
+      }
+    } catch {
+      if (this.id === id) this.poll(id); // the stream gave up: read the store instead
     }
-    es.onerror = () => {
-      // a refused stream (503 without live events, say) is not retried: read the store instead
-      if (es.readyState === EventSource.CLOSED && this.id === id) this.poll(id);
-    };
   }
 
   openSocket(id) {
-    const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${proto}//${location.host}${streamURL(`/executions/${encodeURIComponent(id)}/ws`)}`);
-    this.socket = ws;
-    ws.onmessage = (ev) => {
-      const m = JSON.parse(ev.data);
-      if (m.type === "error") this.append("stderr", `[input refused: ${m.data.detail}]\n`);
-      else this.handle(m.type, m.data);
-    };
-    ws.onclose = () => {
-      // the socket closes after the result; a run still going is finished from the store
-      if (this.id === id) this.poll(id);
-    };
+    this.socket = api.socket(id, {
+      onEvent: (ev) => this.id === id && this.handle(ev.type, ev.data),
+      onRefused: (detail) => this.append("stderr", `[input refused: ${detail}]\n`),
+      onClose: (finished) => {
+        // a run still going when the socket gave up is finished from the store
+        if (!finished && this.id === id) this.poll(id);
+      },
+    });
   }
 
   async poll(id) {
-    for (let wait = 500; this.id === id; wait = Math.min(wait * 2, 4000)) {
-      try {
-        const e = await api.execution(id);
-        if (e.finished_at) return this.finish(e);
-        this.setStatus(e.status);
-      } catch {
-        // network trouble: try again
-      }
-      await new Promise((r) => setTimeout(r, wait));
+    try {
+      const e = await api.wait(id, { signal: this.abort.signal });
+      if (this.id === id) this.finish(e);
+    } catch (err) {
+      if (this.id === id) this.setStatus("UNKNOWN", err.message);
     }
   }
 
@@ -79,6 +74,7 @@ export class RunView {
         break;
       case "stdout":
       case "stderr":
+        if (this.firstOutputMs === null) this.firstOutputMs = Math.round(performance.now() - this.since);
         this.streamed += data.data.length;
         this.append(type, data.data);
         break;
@@ -128,6 +124,7 @@ export class RunView {
     );
     this.el.compile.textContent = e.compile_output ?? "";
     this.el.compileBox.hidden = !e.compile_output;
+    this.el.tests.show(e);
   }
 
   // load shows a past execution in full.
@@ -144,6 +141,7 @@ export class RunView {
     this.el.facts.replaceChildren();
     this.el.compile.textContent = "";
     this.el.compileBox.hidden = true;
+    this.el.tests.clear();
     this.streamed = 0;
     this.lossy = false;
   }
@@ -165,14 +163,13 @@ export class RunView {
 
   // sendStdin types a line into an interactive run.
   sendStdin(text) {
-    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
-    this.socket.send(JSON.stringify({ type: "stdin", data: text }));
+    if (!this.socket?.stdin(text)) return false;
     this.append("stdin", text);
     return true;
   }
 
   closeStdin() {
-    if (this.socket && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: "close_stdin" }));
+    this.socket?.closeStdin();
   }
 
   async cancel() {
@@ -186,11 +183,10 @@ export class RunView {
 
   stop() {
     this.id = null;
-    this.source?.close();
-    this.source = null;
-    const ws = this.socket;
+    this.abort?.abort();
+    this.abort = null;
+    this.socket?.close();
     this.socket = null;
-    ws?.close();
     this.el.stdinForm.hidden = true;
   }
 }

@@ -27,7 +27,7 @@ func utcp(t *time.Time) *time.Time {
 
 func toSession(r pgdb.Session) session.Session {
 	return session.Session{ID: r.ID, Status: session.Status(r.Status), Language: r.Language,
-		SourceCode: string(r.SourceCode), Owner: r.Owner, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		SourceCode: string(r.SourceCode), Owner: r.Owner, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), Version: r.Version}
 }
 
 func toExecution(r pgdb.Execution) (execution.Execution, error) {

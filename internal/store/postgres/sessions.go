@@ -48,15 +48,16 @@ func (s *Store) GetSession(ctx context.Context, id string) (session.Session, err
 }
 
 // UpdateSession applies an autosave in one conditional UPDATE.
-// Errors: NotFound, Conflict if CLOSED; Unavailable.
+// Errors: NotFound, Conflict if CLOSED, *store.StaleSession if p.IfVersion is not the
+// session's version; Unavailable.
 func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	r, err := s.q.UpdateSession(ctx, pgdb.UpdateSessionParams{Language: p.Language,
-		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id, Owner: p.Owner})
+		SourceCode: bytesp(p.SourceCode), UpdatedAt: ts(p.Now), ID: id, Owner: p.Owner, IfVersion: p.IfVersion})
 	if errors.Is(err, pgx.ErrNoRows) {
 		sess, gerr := s.GetSession(ctx, id)
-		return session.Session{}, store.WhyNotUpdated(id, p.Owner, sess, gerr)
+		return session.Session{}, store.WhyNotUpdated(id, p, sess, gerr)
 	}
 	if err != nil {
 		return session.Session{}, fail("update session", err)

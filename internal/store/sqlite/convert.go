@@ -29,7 +29,7 @@ func fromMSP(v *int64) *time.Time {
 
 func toSession(r sqlitedb.Session) session.Session {
 	return session.Session{ID: r.ID, Status: session.Status(r.Status), Language: r.Language,
-		SourceCode: r.SourceCode, Owner: r.Owner, CreatedAt: fromMS(r.CreatedAt), UpdatedAt: fromMS(r.UpdatedAt)}
+		SourceCode: r.SourceCode, Owner: r.Owner, CreatedAt: fromMS(r.CreatedAt), UpdatedAt: fromMS(r.UpdatedAt), Version: r.Version}
 }
 
 func toExecution(r sqlitedb.Execution) (execution.Execution, error) {

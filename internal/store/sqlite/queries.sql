@@ -9,12 +9,14 @@ SELECT * FROM sessions WHERE id = ?;
 UPDATE sessions
 SET language    = coalesce(sqlc.narg(language), language),
     source_code = coalesce(sqlc.narg(source_code), source_code),
-    updated_at  = sqlc.arg(updated_at)
+    updated_at  = sqlc.arg(updated_at),
+    version     = version + 1
 WHERE id = sqlc.arg(id) AND status = 'ACTIVE' AND (sqlc.narg(owner) IS NULL OR owner = sqlc.narg(owner))
+  AND (sqlc.narg(if_version) IS NULL OR version = sqlc.narg(if_version))
 RETURNING *;
 
 -- name: CloseSession :one
-UPDATE sessions SET status = 'CLOSED', updated_at = sqlc.arg(updated_at)
+UPDATE sessions SET status = 'CLOSED', updated_at = sqlc.arg(updated_at), version = version + 1
 WHERE id = sqlc.arg(id) AND status = 'ACTIVE'
 RETURNING *;
 

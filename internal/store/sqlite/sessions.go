@@ -41,17 +41,21 @@ func (s *Store) GetSession(ctx context.Context, id string) (session.Session, err
 	return toSession(r), nil
 }
 
-// UpdateSession applies an autosave in one conditional UPDATE. Errors: NotFound, Conflict if CLOSED.
+// UpdateSession applies an autosave in one conditional UPDATE. Errors: NotFound, Conflict if
+// CLOSED, *store.StaleSession if p.IfVersion is not the session's version.
 func (s *Store) UpdateSession(ctx context.Context, id string, p store.SessionPatch) (session.Session, error) {
-	var owner any // NULL: any owner
+	var owner, ifVersion any // NULL: any owner, any version
 	if p.Owner != nil {
 		owner = *p.Owner
 	}
+	if p.IfVersion != nil {
+		ifVersion = *p.IfVersion
+	}
 	r, err := s.wq.UpdateSession(ctx, sqlitedb.UpdateSessionParams{Language: p.Language,
-		SourceCode: p.SourceCode, UpdatedAt: ms(p.Now), ID: id, Owner: owner})
+		SourceCode: p.SourceCode, UpdatedAt: ms(p.Now), ID: id, Owner: owner, IfVersion: ifVersion})
 	if errors.Is(err, sql.ErrNoRows) {
 		sess, gerr := s.GetSession(ctx, id)
-		return session.Session{}, store.WhyNotUpdated(id, p.Owner, sess, gerr)
+		return session.Session{}, store.WhyNotUpdated(id, p, sess, gerr)
 	}
 	if err != nil {
 		return session.Session{}, fail("update session", err)

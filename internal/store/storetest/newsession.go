@@ -25,7 +25,7 @@ func oneCall(t *testing.T, owner string, now time.Time) store.NewExecution {
 	t.Helper()
 	n := newExec(t, newID(t), now)
 	n.NewSession = &session.Session{ID: n.SessionID, Status: session.StatusActive, Language: n.Language,
-		SourceCode: n.Code, Owner: owner, CreatedAt: ms(now), UpdatedAt: ms(now)}
+		SourceCode: n.Code, Owner: owner, CreatedAt: ms(now), UpdatedAt: ms(now), Version: session.FirstVersion}
 	return n
 }
 

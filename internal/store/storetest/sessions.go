@@ -25,7 +25,7 @@ func sessionTests() map[string]func(*testing.T, store.Store) {
 			if err != nil {
 				t.Fatalf("GetSession: %v", err)
 			}
-			want.CreatedAt, want.UpdatedAt = ms(want.CreatedAt), ms(want.UpdatedAt)
+			want.CreatedAt, want.UpdatedAt, want.Version = ms(want.CreatedAt), ms(want.UpdatedAt), session.FirstVersion
 			wantEqual(t, "session", got, want)
 			wantKind(t, s.CreateSession(ctx, want), problem.Conflict)
 		},
@@ -38,8 +38,11 @@ func sessionTests() map[string]func(*testing.T, store.Store) {
 			_, err = s.CloseSession(ctx, newID(t), t0)
 			wantKind(t, err, problem.NotFound)
 		},
-		"Update": testUpdateSession,
-		"Close":  testCloseSession,
+		"Update":        testUpdateSession,
+		"Close":         testCloseSession,
+		"Version":       testSessionVersion,
+		"IfVersion":     testIfVersion,
+		"IfVersionRace": testIfVersionRace,
 	}
 }
 
@@ -64,7 +67,7 @@ func testUpdateSession(t *testing.T, s store.Store) {
 			t.Fatalf("%s: UpdateSession: %v", tt.name, err)
 		}
 		want := session.Session{ID: ss.ID, Status: session.StatusActive, Language: tt.lang, SourceCode: tt.source,
-			CreatedAt: ss.CreatedAt, UpdatedAt: ms(tt.patch.Now)}
+			CreatedAt: ss.CreatedAt, UpdatedAt: ms(tt.patch.Now), Version: ss.Version + int64(i+1)}
 		wantEqual(t, tt.name+": returned", got, want)
 		stored, err := s.GetSession(ctx, ss.ID)
 		if err != nil {

@@ -76,7 +76,7 @@ func newID(t *testing.T) string {
 func newSession(t *testing.T, s store.Store) session.Session {
 	t.Helper()
 	ss := session.Session{ID: newID(t), Status: session.StatusActive, Language: "python",
-		SourceCode: "print('hi')\n", CreatedAt: t0, UpdatedAt: t0}
+		SourceCode: "print('hi')\n", CreatedAt: t0, UpdatedAt: t0, Version: session.FirstVersion}
 	if err := s.CreateSession(context.Background(), ss); err != nil {
 		t.Fatalf("CreateSession: %v", err)
 	}

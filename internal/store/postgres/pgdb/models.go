@@ -61,6 +61,7 @@ type Session struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Owner      string
+	Version    int64
 }
 
 type WebhookDelivery struct {

@@ -198,9 +198,9 @@ func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams
 }
 
 const closeSession = `-- name: CloseSession :one
-UPDATE sessions SET status = 'CLOSED', updated_at = $1
+UPDATE sessions SET status = 'CLOSED', updated_at = $1, version = version + 1
 WHERE id = $2 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type CloseSessionParams struct {
@@ -219,6 +219,7 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -474,7 +475,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (Idempotenc
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions WHERE id = $1
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions WHERE id = $1
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
@@ -488,6 +489,7 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -780,7 +782,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 }
 
 const listSessions = `-- name: ListSessions :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = $1
   AND ($2::text = '' OR status = $2::text)
   AND ($3::text = '' OR language = $3::text)
@@ -817,6 +819,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -829,7 +832,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 }
 
 const listSessionsBefore = `-- name: ListSessionsBefore :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = $1
   AND ($2::text = '' OR status = $2::text)
   AND ($3::text = '' OR language = $3::text)
@@ -871,6 +874,7 @@ func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBefore
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -1179,9 +1183,11 @@ const updateSession = `-- name: UpdateSession :one
 UPDATE sessions
 SET language    = coalesce($1, language),
     source_code = coalesce($2, source_code),
-    updated_at  = $3
+    updated_at  = $3,
+    version     = version + 1
 WHERE id = $4 AND status = 'ACTIVE' AND ($5::text IS NULL OR owner = $5)
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+  AND ($6::bigint IS NULL OR version = $6)
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type UpdateSessionParams struct {
@@ -1190,6 +1196,7 @@ type UpdateSessionParams struct {
 	UpdatedAt  time.Time
 	ID         string
 	Owner      *string
+	IfVersion  *int64
 }
 
 func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (Session, error) {
@@ -1199,6 +1206,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		arg.UpdatedAt,
 		arg.ID,
 		arg.Owner,
+		arg.IfVersion,
 	)
 	var i Session
 	err := row.Scan(
@@ -1209,6 +1217,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }

@@ -57,6 +57,7 @@ type Session struct {
 	CreatedAt  int64
 	UpdatedAt  int64
 	Owner      string
+	Version    int64
 }
 
 type WebhookDelivery struct {

@@ -201,9 +201,9 @@ func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams
 }
 
 const closeSession = `-- name: CloseSession :one
-UPDATE sessions SET status = 'CLOSED', updated_at = ?1
+UPDATE sessions SET status = 'CLOSED', updated_at = ?1, version = version + 1
 WHERE id = ?2 AND status = 'ACTIVE'
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type CloseSessionParams struct {
@@ -222,6 +222,7 @@ func (q *Queries) CloseSession(ctx context.Context, arg CloseSessionParams) (Ses
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -477,7 +478,7 @@ func (q *Queries) GetIdempotencyKey(ctx context.Context, key string) (Idempotenc
 }
 
 const getSession = `-- name: GetSession :one
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions WHERE id = ?
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions WHERE id = ?
 `
 
 func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
@@ -491,6 +492,7 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
@@ -789,7 +791,7 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 }
 
 const listSessions = `-- name: ListSessions :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = ?1
   AND (CAST(?2 AS TEXT) = '' OR status = ?2)
   AND (CAST(?3 AS TEXT) = '' OR language = ?3)
@@ -826,6 +828,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -841,7 +844,7 @@ func (q *Queries) ListSessions(ctx context.Context, arg ListSessionsParams) ([]S
 }
 
 const listSessionsBefore = `-- name: ListSessionsBefore :many
-SELECT id, status, language, source_code, created_at, updated_at, owner FROM sessions
+SELECT id, status, language, source_code, created_at, updated_at, owner, version FROM sessions
 WHERE owner = ?1
   AND (CAST(?2 AS TEXT) = '' OR status = ?2)
   AND (CAST(?3 AS TEXT) = '' OR language = ?3)
@@ -883,6 +886,7 @@ func (q *Queries) ListSessionsBefore(ctx context.Context, arg ListSessionsBefore
 			&i.CreatedAt,
 			&i.UpdatedAt,
 			&i.Owner,
+			&i.Version,
 		); err != nil {
 			return nil, err
 		}
@@ -1171,9 +1175,11 @@ const updateSession = `-- name: UpdateSession :one
 UPDATE sessions
 SET language    = coalesce(?1, language),
     source_code = coalesce(?2, source_code),
-    updated_at  = ?3
+    updated_at  = ?3,
+    version     = version + 1
 WHERE id = ?4 AND status = 'ACTIVE' AND (?5 IS NULL OR owner = ?5)
-RETURNING id, status, language, source_code, created_at, updated_at, owner
+  AND (?6 IS NULL OR version = ?6)
+RETURNING id, status, language, source_code, created_at, updated_at, owner, version
 `
 
 type UpdateSessionParams struct {
@@ -1182,6 +1188,7 @@ type UpdateSessionParams struct {
 	UpdatedAt  int64
 	ID         string
 	Owner      interface{}
+	IfVersion  interface{}
 }
 
 func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (Session, error) {
@@ -1191,6 +1198,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		arg.UpdatedAt,
 		arg.ID,
 		arg.Owner,
+		arg.IfVersion,
 	)
 	var i Session
 	err := row.Scan(
@@ -1201,6 +1209,7 @@ func (q *Queries) UpdateSession(ctx context.Context, arg UpdateSessionParams) (S
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Owner,
+		&i.Version,
 	)
 	return i, err
 }
