@@ -1,5 +1,5 @@
 // The playground in a real browser: every language's starter loads, is highlighted, and runs
-// from the keyboard; the test-case rows stay hidden on a server without a judge.
+// from the keyboard; the test-case rows show, since the server judges runs.
 
 package e2e
 
@@ -24,8 +24,8 @@ func TestPlaygroundRunsEveryStarter(t *testing.T) {
 	saved := chromedp.CSS(`#save-state[data-state="saved"]`)
 
 	step(t, ctx, "open /", chromedp.Navigate(p.URL+"/"), chromedp.WaitVisible(ready))
-	if hidden := value(t, ctx, "look for test rows", chromedp.Evaluate[bool](`document.getElementById("tests").hidden`)); !hidden {
-		t.Error("test-case rows are shown, but this server's run request takes no tests")
+	if hidden := value(t, ctx, "look for test rows", chromedp.Evaluate[bool](`document.getElementById("tests").hidden`)); hidden {
+		t.Error("test-case rows are hidden, but this server's run request takes tests")
 	}
 	var langs []struct {
 		ID        string `json:"id"`
