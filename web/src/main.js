@@ -106,10 +106,10 @@ async function run() {
   setRunning(true);
   const v = autosave.version;
   try {
-    const r = await api.run({ session_id: session.session_id, language: session.language, code: code(),
+    const r = await api.run({ sessionId: session.session_id, language: session.language, code: code(),
       interactive: $("interactive").checked });
     autosave.markSaved(v);
-    view.start(r.execution_id, $("interactive").checked);
+    view.start(r.executionId, $("interactive").checked);
     loadHistory();
     if ($("interactive").checked) $("stdin").focus();
   } catch (e) {
