@@ -21,7 +21,7 @@ func TestGeneratedClients(t *testing.T) {
 	p := start(t, "serve", "DATABASE_URL=sqlite:"+filepath.Join(t.TempDir(), "db.sqlite"), "WORKERS=1",
 		"SANDBOX_UID_BASE=92000", "MAX_ACTIVE_PER_SESSION=0", "RUN_RATE_LIMIT=0")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
-	defer cancel()
+	t.Cleanup(cancel) // the subtests run after this function returns
 
 	t.Run("go", func(t *testing.T) {
 		t.Parallel()
