@@ -70,7 +70,8 @@ func streamsOf(ctx context.Context) *Streams {
 	return s
 }
 
-// streamContext is the request's context, also ended by the server's shutdown; end releases it.
+// streamContext is the request's context, also ended by the server's shutdown; end releases it
+// and may be called more than once (a WebSocket's reader ends the follow too).
 func streamContext(r *http.Request) (ctx context.Context, end context.CancelFunc) {
 	ctx, cancel := context.WithCancel(r.Context())
 	s := streamsOf(r.Context())
@@ -79,12 +80,15 @@ func streamContext(r *http.Request) (ctx context.Context, end context.CancelFunc
 	}
 	counted := s.begin()
 	unregister := context.AfterFunc(s.stop, cancel)
+	var once sync.Once
 	return ctx, func() {
-		unregister()
 		cancel()
-		if counted {
-			s.open.Done()
-		}
+		once.Do(func() {
+			unregister()
+			if counted {
+				s.open.Done()
+			}
+		})
 	}
 }
 
