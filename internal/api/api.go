@@ -21,6 +21,7 @@ import (
 	"livecode/internal/session"
 	"livecode/internal/store"
 	"livecode/internal/tracing"
+	"livecode/internal/webhook"
 )
 
 // Store is the part of store.Store the API uses; the errors are those store.Store documents.
@@ -36,6 +37,7 @@ type Store interface {
 	GetExecution(ctx context.Context, id string) (execution.Execution, error)
 	ListExecutions(ctx context.Context, sessionID string, limit int, before string) ([]execution.Execution, string, error)
 	LatestExecution(ctx context.Context, sessionID string) (execution.Execution, error)
+	GetDelivery(ctx context.Context, executionID string) (store.Delivery, error)
 	Abort(ctx context.Context, id string, status execution.Status, reason execution.Reason, now time.Time) (bool, error)
 	Ping(ctx context.Context) error
 }
@@ -76,6 +78,9 @@ type Deps struct {
 	// Tracer traces each request and run admission; nil: no tracing.
 	Tracer trace.TracerProvider
 	Broker Broker // live output and controls; nil: the streaming endpoints answer 503
+	// Ended is told each execution the API ends itself (cancel, refused enqueue), for its
+	// webhook; must not block. nil: the webhook sweep finds it.
+	Ended func(executionID string)
 }
 
 // Config is the API's configuration: the service's settings, complete as config.Load or
@@ -113,6 +118,8 @@ type server struct {
 	depth   *depthCache
 	keys    keyring
 	origins originSet
+	hooks   *webhook.Policy
+	secrets webhook.Secrets
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -144,8 +151,14 @@ func newServer(d Deps, conf Config) *server {
 	if d.Tracer == nil {
 		d.Tracer = noop.NewTracerProvider()
 	}
+	hooks, secrets, err := webhook.FromConfig(conf.Config)
+	if err != nil {
+		// config.Load refuses a bad WEBHOOK_ALLOW at start; a Config built by hand allows nothing extra.
+		d.Logger.Error("WEBHOOK_ALLOW is invalid; callbacks may reach only public addresses", "error", err)
+		hooks = webhook.NewPolicy(nil, nil)
+	}
 	return &server{deps: d, cfg: c, depth: &depthCache{ttl: c.DepthCacheTTL}, keys: ring, origins: newOriginSet(origins),
-		tracer: d.Tracer.Tracer("livecode/api")}
+		hooks: hooks, secrets: secrets, tracer: d.Tracer.Tracer("livecode/api")}
 }
 
 // New returns the full HTTP API of an `api` or `serve` process.

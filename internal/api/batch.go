@@ -21,11 +21,12 @@ type batchInput struct {
 
 // batchRun is a run of a batch: POST /run's body, without waiting.
 type batchRun struct {
-	Language string      `json:"language" maxLength:"64"`
-	Code     *string     `json:"code,omitempty"`
-	Files    []FileInput `json:"files,omitempty" nullable:"false"`
-	Stdin    *string     `json:"stdin,omitempty"`
-	Args     []string    `json:"args,omitempty" nullable:"false"`
+	Language    string      `json:"language" maxLength:"64"`
+	Code        *string     `json:"code,omitempty"`
+	Files       []FileInput `json:"files,omitempty" nullable:"false"`
+	Stdin       *string     `json:"stdin,omitempty"`
+	Args        []string    `json:"args,omitempty" nullable:"false"`
+	CallbackURL *string     `json:"callback_url,omitempty" doc:"As POST /run's"`
 	RunLimits
 }
 
@@ -74,7 +75,7 @@ func (s *server) runBatch(ctx context.Context, in *batchInput) (*batchOutput, er
 
 // batchRun admits one run of a batch, as POST /run with wait_ms 0 would.
 func (s *server) batchRun(ctx context.Context, r batchRun) (execution.Execution, error) {
-	req, err := s.oneCall(runOnceBody{Language: r.Language, Code: r.Code, Files: r.Files, Stdin: r.Stdin, Args: r.Args, RunLimits: r.RunLimits})
+	req, err := s.oneCall(runOnceBody{Language: r.Language, Code: r.Code, Files: r.Files, Stdin: r.Stdin, Args: r.Args, CallbackURL: r.CallbackURL, RunLimits: r.RunLimits})
 	if err != nil {
 		return execution.Execution{}, err
 	}

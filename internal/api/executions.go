@@ -47,6 +47,7 @@ type runBody struct {
 	Interactive bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
 	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
 	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program run instead of the session's code; the first file is the entry point"`
+	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
 }
 
@@ -74,6 +75,7 @@ type submitBody struct {
 	Interactive bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
 	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
 	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
+	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
 }
 
@@ -147,7 +149,7 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 	e, err := s.submit(ctx, runRequest{
 		Endpoint: "run", SessionID: in.ID, Language: sess.Language, Code: sess.SourceCode,
 		Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
-		languageField: "session.language",
+		CallbackURL: b.CallbackURL, languageField: "session.language",
 	})
 	if err != nil {
 		return nil, err
@@ -175,7 +177,7 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 		return nil, unprocessable("body.files", "give code or files, not both")
 	}
 	req := runRequest{Endpoint: "executions", SessionID: b.SessionID, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,
-		IdempotencyKey: in.IdempotencyKey, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
+		IdempotencyKey: in.IdempotencyKey, CallbackURL: b.CallbackURL, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
 		req.Language, req.Code = sess.Language, sess.SourceCode
 	}

@@ -109,8 +109,21 @@ func (s *server) judge0Submit(ctx context.Context, in judge0Request, b64 bool, w
 
 // judge0Render is an execution as Judge0's submission document.
 func (s *server) judge0Render(e execution.Execution, lang judge0Language, q judge0Query) (map[string]any, error) {
-	l, _ := s.deps.Languages.Lookup(lang.Lang)
+	return judge0Render(s.deps.Languages, e, lang, q)
+}
+
+func judge0Render(langs Languages, e execution.Execution, lang judge0Language, q judge0Query) (map[string]any, error) {
+	l, _ := langs.Lookup(lang.Lang)
 	return judge0Doc(e, lang, lang.name(l), q.fields, q.base64)
+}
+
+// judge0LanguageFor is the Judge0 language of a stored execution.
+func judge0LanguageFor(e execution.Execution) judge0Language {
+	lang, ok := judge0LanguageOf(0, e.Language)
+	if !ok {
+		lang = judge0Language{Lang: e.Language}
+	}
+	return lang
 }
 
 // judge0Get serves GET /submissions/{token}.
@@ -141,11 +154,7 @@ func (s *server) judge0Read(ctx context.Context, token string, q judge0Query) (m
 		}
 		return nil, ce.status, fmt.Errorf("%s", ce.message)
 	}
-	lang, ok := judge0LanguageOf(0, e.Language)
-	if !ok {
-		lang = judge0Language{Lang: e.Language}
-	}
-	doc, err := s.judge0Render(e, lang, q)
+	doc, err := s.judge0Render(e, judge0LanguageFor(e), q)
 	if err != nil {
 		return nil, http.StatusBadRequest, err
 	}

@@ -40,7 +40,8 @@ func TestJudge0CreateRefusals(t *testing.T) {
 			map[string]any{"language_id": []any{"language with id 150000 doesn't exist"}}},
 		{"unavailable language", `{"source_code": "x", "language_id": 50}`, map[string]any{"language_id": []any{"language with id 50 doesn't exist"}}},
 		{"no source", `{"language_id": 71}`, map[string]any{"source_code": []any{"can't be blank"}}},
-		{"callback", `{"source_code": "x", "language_id": 71, "callback_url": "http://x"}`, map[string]any{"callback_url": []any{"is not supported by this server"}}},
+		{"callback", `{"source_code": "x", "language_id": 71, "callback_url": "http://169.254.169.254/"}`,
+			map[string]any{"callback_url": []any{"callback_url 169.254.169.254 is a cloud metadata address, which callbacks may not reach (WEBHOOK_ALLOW)"}}},
 		{"bad base64 without flag is text", `{"source_code": "x", "language_id": 71, "memory_limit": -5}`, map[string]any{"memory_limit": []any{"must be greater than 0"}}},
 	}
 	for _, tc := range tests {

@@ -11,7 +11,7 @@ func (s *server) judge0ConfigInfo(w http.ResponseWriter, _ *http.Request) {
 	secs := func(ms int) float64 { return float64(ms) / 1000 }
 	writeJSON(w, http.StatusOK, map[string]any{
 		"enable_wait_result": true, "enable_compiler_options": false, "allowed_languages_for_compile_options": []string{},
-		"enable_command_line_arguments": true, "enable_submission_delete": false, "enable_callbacks": false,
+		"enable_command_line_arguments": true, "enable_submission_delete": false, "enable_callbacks": s.secrets.Enabled(),
 		"enable_batched_submissions": true, "max_submission_batch_size": s.cfg.MaxBatch,
 		"max_queue_size": s.cfg.QueueCapacity,
 		"cpu_time_limit": secs(d.TimeLimitMS), "max_cpu_time_limit": secs(m.TimeLimitMS),

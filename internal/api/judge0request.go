@@ -65,7 +65,7 @@ func (s *server) judge0Run(in judge0Request, b64 bool) (judge0Language, runReque
 	case !ok:
 		add("language_id", "language with id %s doesn't exist", strings.Trim(string(in.LanguageID), `"`))
 	}
-	for field, v := range map[string]*string{"compiler_options": in.CompilerOptions, "callback_url": in.CallbackURL, "additional_files": in.AdditionalFiles} {
+	for field, v := range map[string]*string{"compiler_options": in.CompilerOptions, "additional_files": in.AdditionalFiles} {
 		if v != nil && *v != "" {
 			add(field, "is not supported by this server")
 		}
@@ -76,7 +76,7 @@ func (s *server) judge0Run(in judge0Request, b64 bool) (judge0Language, runReque
 		}
 	}
 	req := runRequest{Endpoint: "judge0", OneCall: true, Language: l.ID, Stdin: stdin, ExpectedOutput: expected,
-		languageField: "body.language"}
+		CallbackURL: in.CallbackURL, languageField: "body.language"}
 	if code != nil {
 		req.Code = *code
 	}
@@ -137,7 +137,7 @@ func judge0FieldOf(field string, in judge0Request) string {
 		return "source_code"
 	case field == "language":
 		return "language_id"
-	case field == "stdin", field == "memory_limit":
+	case field == "stdin", field == "memory_limit", field == "callback_url":
 		return field
 	case strings.HasPrefix(field, "args"):
 		return "command_line_arguments"

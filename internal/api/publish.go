@@ -40,9 +40,12 @@ func (s *server) publishQueued(ctx context.Context, e execution.Execution) {
 	}
 }
 
-// publishResult publishes the final event of an execution that ended without a worker
-// finishing it (cancelled while queued, refused by the queue).
+// publishResult tells Ended, then publishes the final event, of an execution that ended
+// without a worker finishing it (cancelled while queued, refused by the queue).
 func (s *server) publishResult(ctx context.Context, id string) {
+	if s.deps.Ended != nil {
+		s.deps.Ended(id)
+	}
 	if s.deps.Broker == nil {
 		return
 	}

@@ -56,6 +56,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	register(s, api, huma.Operation{OperationID: "delete-execution", Method: http.MethodDelete, Path: "/executions/{id}",
 		Summary: "Delete a finished execution and its output", Tags: []string{"executions"}, DefaultStatus: http.StatusNoContent,
 		Errors: []int{404, 409}}, s.deleteExecution)
+	register(s, api, huma.Operation{OperationID: "list-execution-deliveries", Method: http.MethodGet, Path: "/executions/{id}/deliveries",
+		Summary: "The webhook delivery of an execution run with a callback_url", Tags: []string{"executions"}, Errors: []int{404}}, s.listDeliveries)
 	register(s, api, huma.Operation{OperationID: "cancel-execution", Method: http.MethodPost, Path: "/executions/{id}/cancel", Summary: "Cancel a queued or running execution; it ends CANCELLED", Tags: []string{"executions"}, DefaultStatus: http.StatusAccepted, Errors: []int{404, 409}}, s.cancelExecution)
 	s.streamRoutes(mux, api)
 	s.pistonRoutes(mux)

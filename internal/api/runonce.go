@@ -16,12 +16,13 @@ type runOnceInput struct {
 }
 
 type runOnceBody struct {
-	Language string      `json:"language" maxLength:"64" doc:"Language id (GET /languages)"`
-	Code     *string     `json:"code,omitempty" doc:"The program; or files"`
-	Files    []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point"`
-	Stdin    *string     `json:"stdin,omitempty"`
-	Args     []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
-	WaitMS   *int        `json:"wait_ms,omitempty" minimum:"0" doc:"How long to wait for the end: 200 with the finished execution if it ends within it, else 202 with the execution so far. Default and bound: MAX_WAIT_MS (30000)"`
+	Language    string      `json:"language" maxLength:"64" doc:"Language id (GET /languages)"`
+	Code        *string     `json:"code,omitempty" doc:"The program; or files"`
+	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point"`
+	Stdin       *string     `json:"stdin,omitempty"`
+	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
+	WaitMS      *int        `json:"wait_ms,omitempty" minimum:"0" doc:"How long to wait for the end: 200 with the finished execution if it ends within it, else 202 with the execution so far. Default and bound: MAX_WAIT_MS (30000)"`
+	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
 }
 
@@ -66,7 +67,7 @@ func (s *server) oneCall(b runOnceBody) (runRequest, error) {
 		return runRequest{}, err
 	}
 	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
-		Limits: b.RunLimits, languageField: "body.language", givenLanguage: &b.Language, givenCode: b.Code}
+		Limits: b.RunLimits, CallbackURL: b.CallbackURL, languageField: "body.language", givenLanguage: &b.Language, givenCode: b.Code}
 	if b.Code != nil {
 		req.Code = *b.Code
 	}

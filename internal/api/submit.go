@@ -38,6 +38,7 @@ type runRequest struct {
 	SaveCode       bool
 	IdempotencyKey string
 	ExpectedOutput *string // stored to judge the output by (the Judge0 API)
+	CallbackURL    *string // where the result is delivered; nil or empty: nowhere
 
 	languageField string  // where a refused language is reported
 	givenLanguage *string // language and code as the client sent them, for the hash
@@ -71,10 +72,15 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err != nil {
 		return execution.Execution{}, err
 	}
+	hook, err := s.callback(ctx, r)
+	if err != nil {
+		return execution.Execution{}, err
+	}
 	if err := s.backpressure(ctx); err != nil {
 		return execution.Execution{}, err
 	}
 	n := s.newExecution(ctx, &r, limits, extra)
+	n.Webhook = hook
 	actx, span := s.tracer.Start(ctx, "admission", trace.WithAttributes(attribute.String("execution_id", n.ID),
 		attribute.String("session_id", n.SessionID)))
 	e, created, err := s.deps.Store.CreateExecution(actx, n)
@@ -199,7 +205,8 @@ func (r runRequest) hash() string {
 		Files       []FileInput `json:"files,omitempty"`       // omitted when absent: older hashes stay valid
 		Interactive bool        `json:"interactive,omitempty"` // likewise
 		Expected    *string     `json:"expected_output,omitempty"`
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput}
+		CallbackURL *string     `json:"callback_url,omitempty"`
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput, r.CallbackURL}
 	b, _ := json.Marshal(canonical) // cannot fail: strings, ints and slices only
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -28,6 +28,7 @@ import (
 	"livecode/internal/store"
 	"livecode/internal/stream"
 	"livecode/internal/tracing"
+	"livecode/internal/webhook"
 	"livecode/internal/worker"
 )
 
@@ -99,9 +100,13 @@ func Run(ctx context.Context, o Options) error {
 	}()
 
 	var handler http.Handler
+	hooks, err := newDispatcher(cfg, st, langs, log)
+	if err != nil {
+		return err
+	}
 	if o.Role.serves() {
 		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(), HTTPMetrics: m, Tracer: tp,
-			Broker: broker},
+			Broker: broker, Ended: hooks.Ended},
 			api.Config{Config: cfg, Version: o.Version})
 	} else {
 		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler(), HTTPMetrics: m}, api.Config{Config: cfg})
@@ -134,8 +139,18 @@ func Run(ctx context.Context, o Options) error {
 			purger.Run(workCtx)
 		}()
 	}
+	// Every process delivers webhooks: the one that ends an execution at once, any of them
+	// when a delivery is due again; the store's claims keep them from sending one twice.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hooks.Run(workCtx)
+	}()
 	if o.Role.works() {
-		if err := startWorkers(ctx, workCtx, &wg, o, workerParts{store: st, queue: q, broker: broker, langs: langs, metrics: m, tracer: tp, log: log}); err != nil {
+		if err := startWorkers(ctx, workCtx, &wg, o, workerParts{store: st, queue: q, broker: broker, langs: langs, metrics: m, tracer: tp,
+			hooks: hooks, log: log}); err != nil {
+			stopWork()
+			wg.Wait()
 			return err
 		}
 	}
@@ -184,6 +199,7 @@ type workerParts struct {
 	langs   *language.Registry
 	metrics *metrics.Metrics
 	tracer  trace.TracerProvider
+	hooks   *webhook.Dispatcher
 	log     *slog.Logger
 }
 
@@ -206,9 +222,9 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, p
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, p.langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: p.metrics, Broker: p.broker, Tracer: p.tracer})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: p.metrics, Broker: p.broker, Tracer: p.tracer, Ended: p.hooks.Ended})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
-		Broker: p.broker})
+		Broker: p.broker, Ended: p.hooks.Ended})
 	if cfg.Redis() == "" {
 		n, err := st.ExpireLeases(ctx, time.Now())
 		if err != nil {
@@ -234,6 +250,17 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, p
 		reaper.Run(workCtx)
 	}()
 	return nil
+}
+
+// newDispatcher is the webhook dispatcher the configuration describes.
+func newDispatcher(cfg config.Config, st store.Store, langs *language.Registry, log *slog.Logger) (*webhook.Dispatcher, error) {
+	policy, secrets, err := webhook.FromConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return webhook.NewDispatcher(st, webhook.Config{Policy: policy, Secrets: secrets, Bodies: api.WebhookBodies(langs),
+		MaxAttempts: cfg.WebhookMaxAttempts, Timeout: cfg.WebhookTimeout, Backoff: cfg.WebhookBackoff,
+		Interval: cfg.WebhookInterval, Concurrency: cfg.WebhookConcurrency, Logger: log}), nil
 }
 
 func waitOrTimeout(wg *sync.WaitGroup, ctx context.Context, log *slog.Logger) {

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -118,6 +119,16 @@ type Config struct {
 
 	// Keys is API_KEYS parsed, once, by Load.
 	Keys []APIKey `env:"-"`
+
+	// Webhooks: a run's callback_url gets its result, signed, retried with a backoff doubling
+	// from WebhookBackoff up to WebhookMaxAttempts attempts of at most WebhookTimeout each.
+	WebhookSecret      string        `env:"WEBHOOK_SECRET"` // signs callbacks when API_KEYS is empty (with keys, each key's own secret does)
+	WebhookAllow       string        `env:"WEBHOOK_ALLOW"`  // hosts and CIDRs callbacks may reach although private; see WebhookTargets
+	WebhookMaxAttempts int           `env:"WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
+	WebhookTimeout     time.Duration `env:"WEBHOOK_TIMEOUT" envDefault:"10s"`
+	WebhookBackoff     time.Duration `env:"WEBHOOK_BACKOFF" envDefault:"5s"`
+	WebhookInterval    time.Duration `env:"WEBHOOK_SWEEP_INTERVAL" envDefault:"1s"` // how often due retries are looked for
+	WebhookConcurrency int           `env:"WEBHOOK_CONCURRENCY" envDefault:"16"`    // deliveries in flight per process
 }
 
 // APIKey is one client's credential: requests bearing Secret act as Name.
@@ -179,6 +190,52 @@ func (c Config) Origins() ([]string, error) {
 	return origins, nil
 }
 
+// WebhookTargets parses WEBHOOK_ALLOW: comma-separated CIDRs (10.0.0.0/8, fd00::/8), single
+// addresses (taken as /32 or /128) and host names (hooks.internal), which callbacks may reach
+// although they are private, loopback or otherwise refused. A host name is trusted whatever it
+// resolves to. It returns an error naming the first bad entry.
+func (c Config) WebhookTargets() (prefixes []netip.Prefix, hosts []string, err error) {
+	for _, entry := range strings.Split(c.WebhookAllow, ",") {
+		entry = strings.TrimSpace(entry)
+		switch {
+		case entry == "":
+			continue
+		case strings.Contains(entry, "/"):
+			p, perr := netip.ParsePrefix(entry)
+			if perr != nil {
+				return nil, nil, fmt.Errorf("config: WEBHOOK_ALLOW entry %q is not a CIDR", entry)
+			}
+			prefixes = append(prefixes, p.Masked())
+		default:
+			if a, aerr := netip.ParseAddr(strings.Trim(entry, "[]")); aerr == nil {
+				prefixes = append(prefixes, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+				continue
+			}
+			if !hostName(entry) {
+				return nil, nil, fmt.Errorf("config: WEBHOOK_ALLOW entry %q is neither a CIDR, an address nor a host name", entry)
+			}
+			hosts = append(hosts, strings.ToLower(strings.TrimSuffix(entry, ".")))
+		}
+	}
+	return prefixes, hosts, nil
+}
+
+// hostName reports whether s is a DNS name: dot-separated labels of letters, digits and
+// hyphens, not starting or ending with a hyphen.
+func hostName(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
+			strings.Trim(strings.ToLower(label), "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // Default returns the configuration of an empty environment: every variable at its default.
 func Default() Config {
 	c, _ := Load(func(string) string { return "" }) // cannot fail: the defaults are valid
@@ -238,8 +295,17 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: RETENTION_EXECUTIONS and RETENTION_SESSIONS must not be negative, RETENTION_INTERVAL and RETENTION_BATCH must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
+	case c.WebhookMaxAttempts < 1, c.WebhookMaxAttempts > 100:
+		return fmt.Errorf("config: WEBHOOK_MAX_ATTEMPTS must be between 1 and 100")
+	case c.WebhookTimeout <= 0, c.WebhookBackoff <= 0, c.WebhookInterval <= 0, c.WebhookConcurrency < 1:
+		return fmt.Errorf("config: WEBHOOK_TIMEOUT, WEBHOOK_BACKOFF, WEBHOOK_SWEEP_INTERVAL and WEBHOOK_CONCURRENCY must be positive")
+	case c.WebhookSecret != "" && len(c.WebhookSecret) < minSecretLen:
+		return fmt.Errorf("config: WEBHOOK_SECRET must be at least %d characters", minSecretLen)
 	}
 	if _, err := c.Origins(); err != nil {
+		return err
+	}
+	if _, _, err := c.WebhookTargets(); err != nil {
 		return err
 	}
 	_, _, err := c.Database()

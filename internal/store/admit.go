@@ -34,6 +34,8 @@ type AdmitTx interface {
 	// InsertExecution stores n as QUEUED; Conflict when its id exists.
 	InsertExecution(ctx context.Context, n NewExecution, owner string) error
 	InsertIdempotencyKey(ctx context.Context, n NewExecution) error
+	// InsertDelivery stores n.Webhook as the pending delivery of n's execution.
+	InsertDelivery(ctx context.Context, n NewExecution, owner string) error
 }
 
 // IdempotencyRecord is a stored idempotency key.
@@ -105,6 +107,11 @@ func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Executi
 	}
 	if err := tx.InsertExecution(ctx, n, owner); err != nil {
 		return e, false, err
+	}
+	if n.Webhook != nil {
+		if err := tx.InsertDelivery(ctx, n, owner); err != nil {
+			return e, false, err
+		}
 	}
 	if n.IdempotencyKey != "" {
 		if err := tx.InsertIdempotencyKey(ctx, n); err != nil {

@@ -76,6 +76,17 @@ type Store interface {
 	// other process can hold one). Returns how many.
 	ExpireLeases(ctx context.Context, now time.Time) (int, error)
 
+	// GetDelivery returns the webhook delivery of an execution, NotFound if it has none.
+	GetDelivery(ctx context.Context, executionID string) (Delivery, error)
+	// ClaimDeliveries takes at most c.Limit deliveries that c selects (see DeliveryClaim),
+	// starting an attempt of each (Attempts+1) and holding them until c.Until, in one
+	// conditional statement, so that two processes never take the same delivery.
+	ClaimDeliveries(ctx context.Context, c DeliveryClaim) ([]Delivery, error)
+	// RecordDelivery stores the outcome of the attempt the claim of attempt started and
+	// releases the claim; false, with no error, when that attempt is no longer the delivery's
+	// latest (another process claimed it since) or the delivery is no longer pending.
+	RecordDelivery(ctx context.Context, executionID string, attempt int, o DeliveryOutcome) (bool, error)
+
 	// Ping checks the database is reachable.
 	Ping(ctx context.Context) error
 	// Close releases the store's connections.
@@ -134,6 +145,9 @@ type NewExecution struct {
 	OwnerMaxActive  int
 	OwnerRateLimit  int
 	OwnerRateWindow time.Duration
+
+	// Webhook, when set, is stored with the execution: its result is delivered there.
+	Webhook *NewWebhook
 
 	// IdempotencyKey, when non-empty, makes the request idempotent for IdempotencyTTL.
 	IdempotencyKey string

@@ -55,9 +55,13 @@ func (w *Worker) startPublishing(ctx context.Context, log *slog.Logger, e execut
 	}
 }
 
-// finishPublishing publishes, off the worker's path, what p still holds and then the execution's
-// result event if it is terminal. The next job need not wait for the broker; Wait does.
+// finishPublishing tells Ended, then publishes, off the worker's path, what p still holds and
+// then the execution's result event if it is terminal. The next job need not wait for the
+// broker; Wait does.
 func (w *Worker) finishPublishing(ctx context.Context, id string, p *publisher) {
+	if w.cfg.Ended != nil {
+		w.cfg.Ended(id)
+	}
 	if w.cfg.Broker == nil {
 		return
 	}

@@ -32,6 +32,8 @@ type ReaperConfig struct {
 	Logger      *slog.Logger
 	Now         func() time.Time
 	Broker      Broker // when set, an execution the reaper ends gets its final "result" event
+	// Ended is told each execution the reaper ends, for its webhook; must not block. nil: nothing.
+	Ended func(executionID string)
 }
 
 // Reaper periodically requeues orphaned executions. Enqueue is idempotent for a pending job, so
@@ -99,6 +101,9 @@ func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
 				execution.LogTransition(ctx, log, execution.StatusFailed, execution.ReasonInternal, now,
 					slog.String("why", "lease expired on the last attempt"))
 				publishResult(ctx, r.cfg.Broker, r.store, r.cfg.Logger, o.ID)
+				if r.cfg.Ended != nil {
+					r.cfg.Ended(o.ID)
+				}
 			}
 			continue
 		}

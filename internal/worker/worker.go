@@ -72,6 +72,9 @@ type Config struct {
 	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
 	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
+	// Ended is told each execution once the worker is done with it (it is then terminal,
+	// unless another worker took it over), for its webhook; must not block. nil: nothing.
+	Ended func(executionID string)
 }
 
 func (c Config) withDefaults() Config {

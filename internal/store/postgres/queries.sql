@@ -192,3 +192,30 @@ DELETE FROM executions WHERE id IN (
 -- name: DeleteEmptySession :execrows
 DELETE FROM sessions s
 WHERE s.id = $1 AND NOT EXISTS (SELECT 1 FROM executions e WHERE e.session_id = s.id);
+
+-- name: InsertDelivery :exec
+INSERT INTO webhook_deliveries (execution_id, url, format, owner, state, next_attempt_at, created_at)
+VALUES ($1, $2, $3, $4, 'pending', $5, $6);
+
+-- name: GetDelivery :one
+SELECT * FROM webhook_deliveries WHERE execution_id = $1;
+
+-- name: ClaimDeliveries :many
+-- SKIP LOCKED: processes sweeping at once take different deliveries instead of waiting.
+UPDATE webhook_deliveries
+SET attempts = attempts + 1, claimed_until = sqlc.arg(claimed_until), last_attempt_at = sqlc.arg(now)
+WHERE execution_id IN (
+    SELECT d.execution_id FROM webhook_deliveries d JOIN executions e ON e.id = d.execution_id
+    WHERE d.state = 'pending' AND d.next_attempt_at <= sqlc.arg(now) AND d.claimed_until <= sqlc.arg(now)
+      AND e.status NOT IN ('QUEUED', 'RUNNING')
+      AND (sqlc.narg(execution_id)::text IS NULL OR d.execution_id = sqlc.narg(execution_id))
+    ORDER BY d.next_attempt_at
+    LIMIT sqlc.arg(max_rows)
+    FOR UPDATE OF d SKIP LOCKED)
+RETURNING *;
+
+-- name: RecordDelivery :execrows
+UPDATE webhook_deliveries
+SET state = sqlc.arg(state), last_status = sqlc.narg(last_status), last_error = sqlc.arg(last_error),
+    next_attempt_at = sqlc.arg(next_attempt_at), delivered_at = sqlc.narg(delivered_at), claimed_until = 'epoch'
+WHERE execution_id = sqlc.arg(execution_id) AND attempts = sqlc.arg(attempts) AND state = 'pending';

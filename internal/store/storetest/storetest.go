@@ -38,6 +38,7 @@ func Run(t *testing.T, open Open) {
 		{"NewSession", newSessionTests()},
 		{"List", listTests()},
 		{"Retention", retentionTests()},
+		{"Delivery", deliveryTests()},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

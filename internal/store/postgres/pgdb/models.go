@@ -59,3 +59,19 @@ type Session struct {
 	UpdatedAt  time.Time
 	Owner      string
 }
+
+type WebhookDelivery struct {
+	ExecutionID   string
+	Url           string
+	Format        string
+	Owner         string
+	State         string
+	Attempts      int32
+	LastStatus    *int32
+	LastError     string
+	NextAttemptAt time.Time
+	ClaimedUntil  time.Time
+	LastAttemptAt *time.Time
+	DeliveredAt   *time.Time
+	CreatedAt     time.Time
+}

@@ -33,6 +33,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.claimStmt, err = db.PrepareContext(ctx, claim); err != nil {
 		return nil, fmt.Errorf("error preparing query Claim: %w", err)
 	}
+	if q.claimDeliveriesStmt, err = db.PrepareContext(ctx, claimDeliveries); err != nil {
+		return nil, fmt.Errorf("error preparing query ClaimDeliveries: %w", err)
+	}
 	if q.closeSessionStmt, err = db.PrepareContext(ctx, closeSession); err != nil {
 		return nil, fmt.Errorf("error preparing query CloseSession: %w", err)
 	}
@@ -57,6 +60,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.finishStmt, err = db.PrepareContext(ctx, finish); err != nil {
 		return nil, fmt.Errorf("error preparing query Finish: %w", err)
 	}
+	if q.getDeliveryStmt, err = db.PrepareContext(ctx, getDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query GetDelivery: %w", err)
+	}
 	if q.getExecutionStmt, err = db.PrepareContext(ctx, getExecution); err != nil {
 		return nil, fmt.Errorf("error preparing query GetExecution: %w", err)
 	}
@@ -65,6 +71,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	}
 	if q.getSessionStmt, err = db.PrepareContext(ctx, getSession); err != nil {
 		return nil, fmt.Errorf("error preparing query GetSession: %w", err)
+	}
+	if q.insertDeliveryStmt, err = db.PrepareContext(ctx, insertDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query InsertDelivery: %w", err)
 	}
 	if q.insertExecutionStmt, err = db.PrepareContext(ctx, insertExecution); err != nil {
 		return nil, fmt.Errorf("error preparing query InsertExecution: %w", err)
@@ -111,6 +120,9 @@ func Prepare(ctx context.Context, db DBTX) (*Queries, error) {
 	if q.recentRunsStmt, err = db.PrepareContext(ctx, recentRuns); err != nil {
 		return nil, fmt.Errorf("error preparing query RecentRuns: %w", err)
 	}
+	if q.recordDeliveryStmt, err = db.PrepareContext(ctx, recordDelivery); err != nil {
+		return nil, fmt.Errorf("error preparing query RecordDelivery: %w", err)
+	}
 	if q.releaseLeaseStmt, err = db.PrepareContext(ctx, releaseLease); err != nil {
 		return nil, fmt.Errorf("error preparing query ReleaseLease: %w", err)
 	}
@@ -138,6 +150,11 @@ func (q *Queries) Close() error {
 	if q.claimStmt != nil {
 		if cerr := q.claimStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing claimStmt: %w", cerr)
+		}
+	}
+	if q.claimDeliveriesStmt != nil {
+		if cerr := q.claimDeliveriesStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing claimDeliveriesStmt: %w", cerr)
 		}
 	}
 	if q.closeSessionStmt != nil {
@@ -180,6 +197,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing finishStmt: %w", cerr)
 		}
 	}
+	if q.getDeliveryStmt != nil {
+		if cerr := q.getDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing getDeliveryStmt: %w", cerr)
+		}
+	}
 	if q.getExecutionStmt != nil {
 		if cerr := q.getExecutionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getExecutionStmt: %w", cerr)
@@ -193,6 +215,11 @@ func (q *Queries) Close() error {
 	if q.getSessionStmt != nil {
 		if cerr := q.getSessionStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing getSessionStmt: %w", cerr)
+		}
+	}
+	if q.insertDeliveryStmt != nil {
+		if cerr := q.insertDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing insertDeliveryStmt: %w", cerr)
 		}
 	}
 	if q.insertExecutionStmt != nil {
@@ -270,6 +297,11 @@ func (q *Queries) Close() error {
 			err = fmt.Errorf("error closing recentRunsStmt: %w", cerr)
 		}
 	}
+	if q.recordDeliveryStmt != nil {
+		if cerr := q.recordDeliveryStmt.Close(); cerr != nil {
+			err = fmt.Errorf("error closing recordDeliveryStmt: %w", cerr)
+		}
+	}
 	if q.releaseLeaseStmt != nil {
 		if cerr := q.releaseLeaseStmt.Close(); cerr != nil {
 			err = fmt.Errorf("error closing releaseLeaseStmt: %w", cerr)
@@ -327,6 +359,7 @@ type Queries struct {
 	abortStmt                        *sql.Stmt
 	activeExecutionsStmt             *sql.Stmt
 	claimStmt                        *sql.Stmt
+	claimDeliveriesStmt              *sql.Stmt
 	closeSessionStmt                 *sql.Stmt
 	createSessionStmt                *sql.Stmt
 	deleteEmptySessionStmt           *sql.Stmt
@@ -335,9 +368,11 @@ type Queries struct {
 	deleteSessionExecutionsStmt      *sql.Stmt
 	expireLeasesStmt                 *sql.Stmt
 	finishStmt                       *sql.Stmt
+	getDeliveryStmt                  *sql.Stmt
 	getExecutionStmt                 *sql.Stmt
 	getIdempotencyKeyStmt            *sql.Stmt
 	getSessionStmt                   *sql.Stmt
+	insertDeliveryStmt               *sql.Stmt
 	insertExecutionStmt              *sql.Stmt
 	insertIdempotencyKeyStmt         *sql.Stmt
 	latestExecutionStmt              *sql.Stmt
@@ -353,6 +388,7 @@ type Queries struct {
 	purgeExecutionsStmt              *sql.Stmt
 	purgeIdempotencyKeysStmt         *sql.Stmt
 	recentRunsStmt                   *sql.Stmt
+	recordDeliveryStmt               *sql.Stmt
 	releaseLeaseStmt                 *sql.Stmt
 	renewLeaseStmt                   *sql.Stmt
 	updateSessionStmt                *sql.Stmt
@@ -365,6 +401,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		abortStmt:                        q.abortStmt,
 		activeExecutionsStmt:             q.activeExecutionsStmt,
 		claimStmt:                        q.claimStmt,
+		claimDeliveriesStmt:              q.claimDeliveriesStmt,
 		closeSessionStmt:                 q.closeSessionStmt,
 		createSessionStmt:                q.createSessionStmt,
 		deleteEmptySessionStmt:           q.deleteEmptySessionStmt,
@@ -373,9 +410,11 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		deleteSessionExecutionsStmt:      q.deleteSessionExecutionsStmt,
 		expireLeasesStmt:                 q.expireLeasesStmt,
 		finishStmt:                       q.finishStmt,
+		getDeliveryStmt:                  q.getDeliveryStmt,
 		getExecutionStmt:                 q.getExecutionStmt,
 		getIdempotencyKeyStmt:            q.getIdempotencyKeyStmt,
 		getSessionStmt:                   q.getSessionStmt,
+		insertDeliveryStmt:               q.insertDeliveryStmt,
 		insertExecutionStmt:              q.insertExecutionStmt,
 		insertIdempotencyKeyStmt:         q.insertIdempotencyKeyStmt,
 		latestExecutionStmt:              q.latestExecutionStmt,
@@ -391,6 +430,7 @@ func (q *Queries) WithTx(tx *sql.Tx) *Queries {
 		purgeExecutionsStmt:              q.purgeExecutionsStmt,
 		purgeIdempotencyKeysStmt:         q.purgeIdempotencyKeysStmt,
 		recentRunsStmt:                   q.recentRunsStmt,
+		recordDeliveryStmt:               q.recordDeliveryStmt,
 		releaseLeaseStmt:                 q.releaseLeaseStmt,
 		renewLeaseStmt:                   q.renewLeaseStmt,
 		updateSessionStmt:                q.updateSessionStmt,

@@ -55,3 +55,19 @@ type Session struct {
 	UpdatedAt  int64
 	Owner      string
 }
+
+type WebhookDelivery struct {
+	ExecutionID   string
+	Url           string
+	Format        string
+	Owner         string
+	State         string
+	Attempts      int64
+	LastStatus    *int64
+	LastError     string
+	NextAttemptAt int64
+	ClaimedUntil  int64
+	LastAttemptAt *int64
+	DeliveredAt   *int64
+	CreatedAt     int64
+}

@@ -135,6 +135,68 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 	return i, err
 }
 
+const claimDeliveries = `-- name: ClaimDeliveries :many
+UPDATE webhook_deliveries
+SET attempts = attempts + 1, claimed_until = ?1, last_attempt_at = ?2
+WHERE execution_id IN (
+    SELECT d.execution_id FROM webhook_deliveries d JOIN executions e ON e.id = d.execution_id
+    WHERE d.state = 'pending' AND d.next_attempt_at <= ?2 AND d.claimed_until <= ?2
+      AND e.status NOT IN ('QUEUED', 'RUNNING')
+      AND (?3 IS NULL OR d.execution_id = ?3)
+    ORDER BY d.next_attempt_at
+    LIMIT ?4)
+RETURNING execution_id, url, format, owner, state, attempts, last_status, last_error, next_attempt_at, claimed_until, last_attempt_at, delivered_at, created_at
+`
+
+type ClaimDeliveriesParams struct {
+	ClaimedUntil int64
+	Now          *int64
+	ExecutionID  interface{}
+	MaxRows      int64
+}
+
+func (q *Queries) ClaimDeliveries(ctx context.Context, arg ClaimDeliveriesParams) ([]WebhookDelivery, error) {
+	rows, err := q.query(ctx, q.claimDeliveriesStmt, claimDeliveries,
+		arg.ClaimedUntil,
+		arg.Now,
+		arg.ExecutionID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []WebhookDelivery
+	for rows.Next() {
+		var i WebhookDelivery
+		if err := rows.Scan(
+			&i.ExecutionID,
+			&i.Url,
+			&i.Format,
+			&i.Owner,
+			&i.State,
+			&i.Attempts,
+			&i.LastStatus,
+			&i.LastError,
+			&i.NextAttemptAt,
+			&i.ClaimedUntil,
+			&i.LastAttemptAt,
+			&i.DeliveredAt,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const closeSession = `-- name: CloseSession :one
 UPDATE sessions SET status = 'CLOSED', updated_at = ?1
 WHERE id = ?2 AND status = 'ACTIVE'
@@ -320,6 +382,31 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 	return result.RowsAffected()
 }
 
+const getDelivery = `-- name: GetDelivery :one
+SELECT execution_id, url, format, owner, state, attempts, last_status, last_error, next_attempt_at, claimed_until, last_attempt_at, delivered_at, created_at FROM webhook_deliveries WHERE execution_id = ?
+`
+
+func (q *Queries) GetDelivery(ctx context.Context, executionID string) (WebhookDelivery, error) {
+	row := q.queryRow(ctx, q.getDeliveryStmt, getDelivery, executionID)
+	var i WebhookDelivery
+	err := row.Scan(
+		&i.ExecutionID,
+		&i.Url,
+		&i.Format,
+		&i.Owner,
+		&i.State,
+		&i.Attempts,
+		&i.LastStatus,
+		&i.LastError,
+		&i.NextAttemptAt,
+		&i.ClaimedUntil,
+		&i.LastAttemptAt,
+		&i.DeliveredAt,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getExecution = `-- name: GetExecution :one
 SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE id = ?
 `
@@ -397,6 +484,32 @@ func (q *Queries) GetSession(ctx context.Context, id string) (Session, error) {
 		&i.Owner,
 	)
 	return i, err
+}
+
+const insertDelivery = `-- name: InsertDelivery :exec
+INSERT INTO webhook_deliveries (execution_id, url, format, owner, state, next_attempt_at, created_at)
+VALUES (?, ?, ?, ?, 'pending', ?, ?)
+`
+
+type InsertDeliveryParams struct {
+	ExecutionID   string
+	Url           string
+	Format        string
+	Owner         string
+	NextAttemptAt int64
+	CreatedAt     int64
+}
+
+func (q *Queries) InsertDelivery(ctx context.Context, arg InsertDeliveryParams) error {
+	_, err := q.exec(ctx, q.insertDeliveryStmt, insertDelivery,
+		arg.ExecutionID,
+		arg.Url,
+		arg.Format,
+		arg.Owner,
+		arg.NextAttemptAt,
+		arg.CreatedAt,
+	)
+	return err
 }
 
 const insertExecution = `-- name: InsertExecution :exec
@@ -945,6 +1058,39 @@ func (q *Queries) RecentRuns(ctx context.Context, arg RecentRunsParams) (RecentR
 	var i RecentRunsRow
 	err := row.Scan(&i.Runs, &i.Oldest)
 	return i, err
+}
+
+const recordDelivery = `-- name: RecordDelivery :execrows
+UPDATE webhook_deliveries
+SET state = ?1, last_status = ?2, last_error = ?3,
+    next_attempt_at = ?4, delivered_at = ?5, claimed_until = 0
+WHERE execution_id = ?6 AND attempts = ?7 AND state = 'pending'
+`
+
+type RecordDeliveryParams struct {
+	State         string
+	LastStatus    *int64
+	LastError     string
+	NextAttemptAt int64
+	DeliveredAt   *int64
+	ExecutionID   string
+	Attempts      int64
+}
+
+func (q *Queries) RecordDelivery(ctx context.Context, arg RecordDeliveryParams) (int64, error) {
+	result, err := q.exec(ctx, q.recordDeliveryStmt, recordDelivery,
+		arg.State,
+		arg.LastStatus,
+		arg.LastError,
+		arg.NextAttemptAt,
+		arg.DeliveredAt,
+		arg.ExecutionID,
+		arg.Attempts,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected()
 }
 
 const releaseLease = `-- name: ReleaseLease :execrows
