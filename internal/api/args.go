@@ -17,23 +17,23 @@ func (c Config) argBounds() argBounds {
 }
 
 // checkArgs refuses program arguments that cannot be passed to a process, or that are past their
-// bounds: too many or one too long is a 422 (naming body.args or body.args[i]), too many bytes
-// together a 413 naming body.args.
-func checkArgs(args []string, b argBounds) error {
+// bounds: too many or one too long is a 422 (naming field, e.g. body.args, or field[i]), too
+// many bytes together a 413 naming field.
+func checkArgs(field string, args []string, b argBounds) error {
 	if len(args) > b.count {
-		return unprocessable("body.args", "at most %d arguments (MAX_ARGS), not %d", b.count, len(args))
+		return unprocessable(field, "at most %d arguments (MAX_ARGS), not %d", b.count, len(args))
 	}
 	total := 0
 	for i, a := range args {
-		field := fmt.Sprintf("body.args[%d]", i)
+		at := fmt.Sprintf("%s[%d]", field, i)
 		switch {
 		case strings.IndexByte(a, 0) >= 0:
-			return unprocessable(field, "program arguments cannot contain NUL bytes")
+			return unprocessable(at, "program arguments cannot contain NUL bytes")
 		case len(a) > b.each:
-			return unprocessable(field, "an argument may be at most %d bytes (MAX_ARG_BYTES), not %d", b.each, len(a))
+			return unprocessable(at, "an argument may be at most %d bytes (MAX_ARG_BYTES), not %d", b.each, len(a))
 		}
 		if total += len(a); total > b.total {
-			return tooLarge("body.args", b.total)
+			return tooLarge(field, b.total)
 		}
 	}
 	return nil

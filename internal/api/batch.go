@@ -28,6 +28,7 @@ type batchRun struct {
 	Args        []string    `json:"args,omitempty" nullable:"false"`
 	CallbackURL *string     `json:"callback_url,omitempty" doc:"As POST /run's"`
 	RunLimits
+	JudgeInput
 }
 
 // batchItem is one run's answer: the admitted execution, or the problem that refused it.
@@ -75,7 +76,7 @@ func (s *server) runBatch(ctx context.Context, in *batchInput) (*batchOutput, er
 
 // batchRun admits one run of a batch, as POST /run with wait_ms 0 would.
 func (s *server) batchRun(ctx context.Context, r batchRun) (execution.Execution, error) {
-	req, err := s.oneCall(runOnceBody{Language: r.Language, Code: r.Code, Files: r.Files, Stdin: r.Stdin, Args: r.Args, CallbackURL: r.CallbackURL, RunLimits: r.RunLimits})
+	req, err := s.oneCall(runOnceBody{Language: r.Language, Code: r.Code, Files: r.Files, Stdin: r.Stdin, Args: r.Args, CallbackURL: r.CallbackURL, RunLimits: r.RunLimits, JudgeInput: r.JudgeInput})
 	if err != nil {
 		return execution.Execution{}, err
 	}

@@ -49,6 +49,7 @@ type runBody struct {
 	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program run instead of the session's code; the first file is the entry point"`
 	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
+	JudgeInput
 }
 
 type runOutput struct {
@@ -77,6 +78,7 @@ type submitBody struct {
 	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
 	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
+	JudgeInput
 }
 
 // submitOutput is the original design's answer: executionId and status, nothing else.
@@ -149,7 +151,7 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 	e, err := s.submit(ctx, runRequest{
 		Endpoint: "run", SessionID: in.ID, Language: sess.Language, Code: sess.SourceCode,
 		Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, IdempotencyKey: in.IdempotencyKey,
-		CallbackURL: b.CallbackURL, languageField: "session.language",
+		CallbackURL: b.CallbackURL, Judge: b.JudgeInput, languageField: "session.language",
 	})
 	if err != nil {
 		return nil, err
@@ -176,7 +178,7 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 	if code != nil && len(b.Files) > 0 {
 		return nil, unprocessable("body.files", "give code or files, not both")
 	}
-	req := runRequest{Endpoint: "executions", SessionID: b.SessionID, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits,
+	req := runRequest{Endpoint: "executions", SessionID: b.SessionID, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, Judge: b.JudgeInput,
 		IdempotencyKey: in.IdempotencyKey, CallbackURL: b.CallbackURL, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
 		req.Language, req.Code = sess.Language, sess.SourceCode

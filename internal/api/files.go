@@ -13,8 +13,9 @@ import (
 // FileInput is one source file of a multi-file program. Exported only so that request bodies
 // can hold it (huma describes it in the schema).
 type FileInput struct {
-	Name    string `json:"name" maxLength:"255" doc:"A plain file name: no '/', not starting with '.'"`
-	Content string `json:"content"`
+	Name     string `json:"name" maxLength:"255" doc:"A plain file name: no '/', not starting with '.'"`
+	Content  string `json:"content"`
+	Encoding string `json:"encoding,omitempty" enum:"utf8,base64" doc:"base64: content is base64, for files that are not text"`
 }
 
 // checkFiles validates a request's files and splits them into the entry point's source and the

@@ -113,7 +113,9 @@ func judge0StatusOf(e execution.Execution) int {
 		return j0Accepted
 	}
 	switch r.Reason {
-	case execution.ReasonTimeLimit, execution.ReasonCPULimit:
+	case execution.ReasonWrongAnswer: // a judged run's first failing test (the native tests)
+		return j0WrongAnswer
+	case execution.ReasonTimeLimit, execution.ReasonCPULimit, execution.ReasonJudgeTimeLimit:
 		return j0TimeLimit
 	case execution.ReasonCompileError:
 		return j0CompileErr
@@ -142,7 +144,8 @@ func judge0StatusOf(e execution.Execution) int {
 // judge0Messages are isolate's words for the ends that need no number.
 var judge0Messages = map[execution.Reason]string{
 	execution.ReasonTimeLimit: "Time limit exceeded", execution.ReasonCPULimit: "Time limit exceeded",
-	execution.ReasonMemoryLimit: "Memory limit exceeded", execution.ReasonOutputLimit: "Output limit exceeded",
+	execution.ReasonJudgeTimeLimit: "Time limit exceeded",
+	execution.ReasonMemoryLimit:    "Memory limit exceeded", execution.ReasonOutputLimit: "Output limit exceeded",
 	execution.ReasonProcessLimit: "Process limit exceeded", execution.ReasonFileSizeLimit: "File size limit exceeded",
 	execution.ReasonCancelled: "Cancelled", execution.ReasonQueueUnavailable: "The run queue was unavailable",
 	execution.ReasonInternal: "Internal error",

@@ -24,6 +24,7 @@ type runOnceBody struct {
 	WaitMS      *int        `json:"wait_ms,omitempty" minimum:"0" doc:"How long to wait for the end: 200 with the finished execution if it ends within it, else 202 with the execution so far. Default and bound: MAX_WAIT_MS (30000)"`
 	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
+	JudgeInput
 }
 
 type runOnceOutput struct {
@@ -67,7 +68,7 @@ func (s *server) oneCall(b runOnceBody) (runRequest, error) {
 		return runRequest{}, err
 	}
 	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
-		Limits: b.RunLimits, CallbackURL: b.CallbackURL, languageField: "body.language", givenLanguage: &b.Language, givenCode: b.Code}
+		Limits: b.RunLimits, CallbackURL: b.CallbackURL, Judge: b.JudgeInput, languageField: "body.language", givenLanguage: &b.Language, givenCode: b.Code}
 	if b.Code != nil {
 		req.Code = *b.Code
 	}

@@ -39,6 +39,13 @@ type runRequest struct {
 	IdempotencyKey string
 	ExpectedOutput *string // stored to judge the output by (the Judge0 API)
 	CallbackURL    *string // where the result is delivered; nil or empty: nowhere
+	Judge          JudgeInput
+
+	// What decodeInput made of the request's binary-safe fields and tests.
+	encoding execution.Encoding
+	stdin    *string
+	files    []FileInput
+	judge    *execution.Judge
 
 	languageField string  // where a refused language is reported
 	givenLanguage *string // language and code as the client sent them, for the hash
@@ -52,7 +59,10 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 	if err := checkKey(r.IdempotencyKey); err != nil {
 		return execution.Execution{}, err
 	}
-	if err := checkArgs(r.Args, s.cfg.argBounds()); err != nil {
+	if err := checkArgs("body.args", r.Args, s.cfg.argBounds()); err != nil {
+		return execution.Execution{}, err
+	}
+	if err := s.decodeInput(&r); err != nil {
 		return execution.Execution{}, err
 	}
 	lang, err := s.language(r.languageField, r.Language)
@@ -60,12 +70,12 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 		return execution.Execution{}, err
 	}
 	var extra []execution.File
-	if len(r.Files) > 0 {
-		if r.Code, extra, err = checkFiles(r.Files, lang, s.cfg.MaxFiles, s.cfg.MaxCodeBytes); err != nil {
+	if len(r.files) > 0 {
+		if r.Code, extra, err = checkFiles(r.files, lang, s.cfg.MaxFiles, s.cfg.MaxCodeBytes); err != nil {
 			return execution.Execution{}, err
 		}
 	}
-	if r.Stdin != nil && len(*r.Stdin) > s.cfg.MaxStdinBytes {
+	if r.stdin != nil && len(*r.stdin) > s.cfg.MaxStdinBytes {
 		return execution.Execution{}, tooLarge("body.stdin", s.cfg.MaxStdinBytes)
 	}
 	limits, err := s.limits(s.defaultLimits(lang), r.Limits)
@@ -100,11 +110,12 @@ func (s *server) submit(ctx context.Context, r runRequest) (execution.Execution,
 func (s *server) newExecution(ctx context.Context, r *runRequest, limits execution.Limits, extra []execution.File) store.NewExecution {
 	n := store.NewExecution{Language: r.Language, Code: r.Code, Files: extra, Args: r.Args,
 		Limits: limits, Now: s.deps.Now(), SaveCode: r.SaveCode, Interactive: r.Interactive, ExpectedOutput: r.ExpectedOutput,
+		Judge: r.judge, Encoding: r.encoding,
 		MaxActive: s.cfg.MaxActivePerSession, RateLimit: s.cfg.RunRateLimit, RateWindow: s.cfg.RunRateWindow,
 		OwnerMaxActive: s.cfg.QuotaMaxActive, OwnerRateLimit: s.cfg.QuotaRunRateLimit, OwnerRateWindow: s.cfg.QuotaRunRateWindow,
 	}
-	if r.Stdin != nil {
-		n.Stdin = *r.Stdin
+	if r.stdin != nil {
+		n.Stdin = *r.stdin
 	}
 	if r.IdempotencyKey != "" {
 		// Keys are scoped to the session, so unrelated clients cannot collide on a key like "1";
@@ -206,7 +217,11 @@ func (r runRequest) hash() string {
 		Interactive bool        `json:"interactive,omitempty"` // likewise
 		Expected    *string     `json:"expected_output,omitempty"`
 		CallbackURL *string     `json:"callback_url,omitempty"`
-	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput, r.CallbackURL}
+		Judge       *JudgeInput `json:"judge,omitempty"` // omitted when absent: older hashes stay valid
+	}{r.Endpoint, r.SessionID, r.givenLanguage, r.givenCode, r.Stdin, r.Args, r.Limits, r.Files, r.Interactive, r.ExpectedOutput, r.CallbackURL, nil}
+	if r.Judge.judged() || r.Judge.Encoding != "" {
+		canonical.Judge = &r.Judge
+	}
 	b, _ := json.Marshal(canonical) // cannot fail: strings, ints and slices only
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])

@@ -222,7 +222,8 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, p
 	}
 	host, _ := os.Hostname()
 	w := worker.New(st, sb, p.langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: p.metrics, Broker: p.broker, Tracer: p.tracer, Ended: p.hooks.Ended})
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: p.metrics, Broker: p.broker, Tracer: p.tracer, Ended: p.hooks.Ended,
+		JudgeTime: time.Duration(cfg.MaxJudgeTimeMS) * time.Millisecond})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
 		Broker: p.broker, Ended: p.hooks.Ended})
 	if cfg.Redis() == "" {

@@ -61,6 +61,12 @@ type Config struct {
 	// its request open for the result; past it the client gets the execution id to poll.
 	MaxWaitMS int `env:"MAX_WAIT_MS" envDefault:"30000"`
 	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (POST /runs/batch, Judge0's batches)
+	// A judged run's test cases: how many, their inputs, expected outputs and arguments
+	// together (decoded bytes), and the wall-clock bound of all its tests together, compile
+	// included, beside each test's own time limit (SHUTDOWN_GRACE must cover it).
+	MaxTests       int `env:"MAX_TESTS" envDefault:"100"`
+	MaxTestsBytes  int `env:"MAX_TESTS_BYTES" envDefault:"1048576"` // 1 MiB
+	MaxJudgeTimeMS int `env:"MAX_JUDGE_TIME_MS" envDefault:"30000"`
 
 	// Retention: how long data is kept, 0 keeps it forever; purged every RetentionInterval,
 	// RetentionBatch rows per statement.
@@ -289,8 +295,12 @@ func (c Config) validate() error {
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
 		return fmt.Errorf("config: a default run limit is above its maximum")
 	case c.MaxBodyBytes < 1, c.MaxCodeBytes < 1, c.MaxStdinBytes < 1, c.MaxArgs < 1, c.MaxArgBytes < 1,
-		c.MaxArgsBytes < 1, c.MaxFiles < 1, c.MaxWaitMS < 1, c.MaxBatch < 1:
-		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES, MAX_FILES, MAX_WAIT_MS and MAX_BATCH must be positive")
+		c.MaxArgsBytes < 1, c.MaxFiles < 1, c.MaxWaitMS < 1, c.MaxBatch < 1, c.MaxTests < 1, c.MaxTestsBytes < 1, c.MaxJudgeTimeMS < 1:
+		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES, MAX_FILES, MAX_WAIT_MS, MAX_BATCH, MAX_TESTS, MAX_TESTS_BYTES and MAX_JUDGE_TIME_MS must be positive")
+	case c.ShutdownGrace < time.Duration(c.MaxJudgeTimeMS)*time.Millisecond:
+		// A worker told to stop lets its runs end within the grace; a judged run may take its
+		// whole bound, its compile included.
+		return fmt.Errorf("config: SHUTDOWN_GRACE (%v) must cover MAX_JUDGE_TIME_MS (%d)", c.ShutdownGrace, c.MaxJudgeTimeMS)
 	case c.RetentionExecutions < 0, c.RetentionSessions < 0, c.RetentionInterval <= 0, c.RetentionBatch < 1:
 		return fmt.Errorf("config: RETENTION_EXECUTIONS and RETENTION_SESSIONS must not be negative, RETENTION_INTERVAL and RETENTION_BATCH must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:

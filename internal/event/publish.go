@@ -98,6 +98,14 @@ func withoutOutput(data []byte) string {
 			doc[k] = nil
 		}
 	}
+	tests, _ := doc["tests"].([]any) // a judged run's: their bytes go too
+	for _, t := range tests {
+		if m, ok := t.(map[string]any); ok {
+			for _, k := range []string{"stdin", "expected_output", "stdout", "stderr"} {
+				delete(m, k)
+			}
+		}
+	}
 	doc["output_omitted"] = true
 	b, _ := json.Marshal(doc) // cannot fail: it was just decoded
 	return string(b)

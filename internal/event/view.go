@@ -31,20 +31,32 @@ type ExecutionView struct {
 	QueuedAt        time.Time        `json:"queued_at"`
 	StartedAt       *time.Time       `json:"started_at" nullable:"true"`
 	FinishedAt      *time.Time       `json:"finished_at" nullable:"true"`
+	Encoding        string           `json:"encoding" enum:"utf8,base64" doc:"How stdout, stderr, output, compile_output and the tests' bytes are written: base64 when the run asked for it"`
+	Judge           *JudgeView       `json:"judge,omitempty" doc:"A judged run's summary; absent when the run has no tests"`
+	Tests           []TestView       `json:"tests,omitempty" doc:"A judged run's tests that ran, in order, once it ended"`
 }
 
-// View is e as clients see it: output and signal only once it is terminal, times in UTC.
+// View is e as clients see it: output and signal only once it is terminal, times in UTC,
+// output in e's encoding, a hidden test without its bytes.
 func View(e execution.Execution) ExecutionView {
 	v := ExecutionView{ExecutionID: e.ID, SessionID: e.SessionID, Language: e.Language, Status: e.Status,
 		ExitCode: e.Result.ExitCode, ExecutionTimeMS: e.Result.ExecutionTimeMS,
 		CPUTimeMS: e.Result.CPUTimeMS, MemoryKB: e.Result.MemoryKB, CompileTimeMS: e.Result.CompileTimeMS, Attempts: e.Attempts, Limits: e.Limits,
 		QueuedAt: e.QueuedAt.UTC(), StartedAt: utc(e.StartedAt), FinishedAt: utc(e.FinishedAt)}
+	v.Encoding = string(execution.EncodingUTF8)
+	if e.Encoding != "" {
+		v.Encoding = string(e.Encoding)
+	}
 	if e.Status.Terminal() {
 		r := e.Result
 		v.Reason = nonEmpty(string(r.Reason))
-		v.Stdout, v.Stderr, v.Output = &r.Stdout, &r.Stderr, &r.Output
-		v.Signal, v.CompileOutput = nonEmpty(r.Signal), nonEmpty(r.CompileOutput)
+		v.Stdout, v.Stderr, v.Output = encoded(e.Encoding, r.Stdout), encoded(e.Encoding, r.Stderr), encoded(e.Encoding, r.Output)
+		v.Signal = nonEmpty(r.Signal)
+		if r.CompileOutput != "" {
+			v.CompileOutput = encoded(e.Encoding, r.CompileOutput)
+		}
 	}
+	v.Judge, v.Tests = viewJudge(e)
 	return v
 }
 

@@ -76,8 +76,10 @@ type Execution struct {
 	Stdin          string
 	Args           []string
 	Limits         Limits
-	Interactive    bool    // stdin stays open after Stdin for input sent while the program runs
-	ExpectedOutput *string // what stdout is judged against (Judge0's expected_output); nil: not judged
+	Interactive    bool     // stdin stays open after Stdin for input sent while the program runs
+	ExpectedOutput *string  // what stdout is judged against (Judge0's expected_output); nil: not judged
+	Judge          *Judge   // the test cases the program is judged against; nil: not judged
+	Encoding       Encoding // how answers write its output (base64 for bytes); empty: UTF-8 text
 	Status         Status
 	Attempts       int
 	WorkerID       string
@@ -104,6 +106,7 @@ type Result struct {
 	MemoryKB        *int64
 	CompileOutput   string
 	CompileTimeMS   *int64
+	Tests           []TestResult // a judged run's tests that ran, in order
 }
 
 // Job is the message the queue carries: which execution to run, and the W3C traceparent and

@@ -125,6 +125,10 @@ type NewExecution struct {
 	Interactive bool
 	// ExpectedOutput is stored for judging the run's output; nil stores none.
 	ExpectedOutput *string
+	// Judge, when set, is what the run is judged against: its tests and how.
+	Judge *execution.Judge
+	// Encoding is how answers write the run's output; empty means UTF-8 text.
+	Encoding execution.Encoding
 
 	// SaveCode also stores Language and Code on the session (POST /executions).
 	SaveCode bool

@@ -63,6 +63,9 @@ func newPublisher(b Broker, execID, sessionID string, interval time.Duration, ma
 // status queues a status event; status events are never dropped for size.
 func (p *publisher) status(ev stream.Event) { p.add(ev.Type, []byte(ev.Data), true) }
 
+// test queues a judged test's event; like status events, never dropped for size.
+func (p *publisher) test(ev stream.Event) { p.add(ev.Type, []byte(ev.Data), true) }
+
 // output queues a chunk of the program's output. It is called by the sandbox as the program
 // writes, so it only appends under a mutex.
 func (p *publisher) output(typ string, chunk []byte) { p.add(typ, chunk, false) }

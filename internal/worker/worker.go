@@ -71,6 +71,7 @@ type Config struct {
 	Broker        Broker
 	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
 	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
+	JudgeTime     time.Duration        // a judged run's tests together, compile included; default 30s
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
 	// Ended is told each execution once the worker is done with it (it is then terminal,
 	// unless another worker took it over), for its webhook; must not block. nil: nothing.
@@ -101,6 +102,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPending <= 0 {
 		c.MaxPending = 1 << 20
+	}
+	if c.JudgeTime <= 0 {
+		c.JudgeTime = 30 * time.Second
 	}
 	return c
 }
@@ -237,7 +241,13 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 		stop := w.startPublishing(runCtx, log, e, started, pub, &spec, cancel)
 		defer stop()
 	}
-	res, err := w.runner.Run(runCtx, spec)
+	var res execution.Result
+	var err error
+	if e.Judge != nil {
+		res, err = w.judge(runCtx, e, spec, pub)
+	} else {
+		res, err = w.runner.Run(runCtx, spec)
+	}
 	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) || errors.Is(cause, errCancelled) {
 		return res, cause // a cancelled run's partial output is kept in its result
 	}

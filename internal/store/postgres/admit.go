@@ -93,10 +93,11 @@ func (t admitTx) OwnerRecentRuns(ctx context.Context, owner string, since time.T
 
 func (t admitTx) InsertExecution(ctx context.Context, n store.NewExecution, owner string) error {
 	err := t.q.InsertExecution(ctx, pgdb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: owner,
-		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeList(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
+		Language: n.Language, Code: []byte(n.Code), Files: store.EncodeFiles(n.Files), Stdin: []byte(n.Stdin), Interactive: n.Interactive,
 		Args: store.EncodeList(n.Args), TimeLimitMs: int32(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int32(n.Limits.MemoryLimitMB), MaxProcesses: int32(n.Limits.MaxProcesses),
-		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now), ExpectedOutput: nullBytes(n.ExpectedOutput)})
+		OutputLimitBytes: int32(n.Limits.OutputLimitBytes), QueuedAt: ts(n.Now), ExpectedOutput: nullBytes(n.ExpectedOutput),
+		Judge: store.EncodeJudge(n.Judge), Encoding: string(n.Encoding)})
 	if uniqueViolation(err) != "" {
 		return problem.New(problem.Conflict, "execution %s already exists", n.ID)
 	}

@@ -40,17 +40,25 @@ func toExecution(r pgdb.Execution) (execution.Execution, error) {
 		LeaseExpiresAt: utcp(r.LeaseExpiresAt), QueuedAt: r.QueuedAt.UTC(),
 		StartedAt: utcp(r.StartedAt), FinishedAt: utcp(r.FinishedAt),
 	}
-	if err := store.DecodeList(r.Files, &e.Files); err != nil {
+	var err error
+	if err = store.DecodeFiles(r.Files, &e.Files); err != nil {
 		return e, fmt.Errorf("postgres: execution %s files: %w", r.ID, err)
 	}
 	if err := store.DecodeList(r.Args, &e.Args); err != nil {
 		return e, fmt.Errorf("postgres: execution %s args: %w", r.ID, err)
 	}
+	if e.Judge, err = store.DecodeJudge(r.Judge); err != nil {
+		return e, fmt.Errorf("postgres: execution %s judge: %w", r.ID, err)
+	}
+	e.Encoding = execution.Encoding(r.Encoding)
 	if e.Status.Terminal() {
 		e.Result = execution.Result{Status: e.Status, Reason: execution.Reason(r.Reason),
 			Stdout: string(r.Stdout), Stderr: string(r.Stderr), Output: string(r.Output), Signal: r.Signal,
 			ExecutionTimeMS: r.ExecutionTimeMs, CPUTimeMS: r.CpuTimeMs, MemoryKB: r.MemoryKb,
 			CompileOutput: string(r.CompileOutput), CompileTimeMS: r.CompileTimeMs}
+		if err := store.DecodeList(r.TestResults, &e.Result.Tests); err != nil {
+			return e, fmt.Errorf("postgres: execution %s test results: %w", r.ID, err)
+		}
 		if r.ExitCode != nil {
 			c := int(*r.ExitCode)
 			e.Result.ExitCode = &c

@@ -63,7 +63,7 @@ func (s *Store) Finish(ctx context.Context, id, workerID string, attempt int, r 
 	n, err := s.q.Finish(ctx, pgdb.FinishParams{Status: string(r.Status), Reason: string(r.Reason),
 		Stdout: []byte(r.Stdout), Stderr: []byte(r.Stderr), Output: []byte(r.Output), ExitCode: exitCode(r.ExitCode),
 		Signal: r.Signal, ExecutionTimeMs: r.ExecutionTimeMS, CpuTimeMs: r.CPUTimeMS, MemoryKb: r.MemoryKB,
-		CompileOutput: []byte(r.CompileOutput), CompileTimeMs: r.CompileTimeMS, FinishedAt: tsp(now),
+		CompileOutput: []byte(r.CompileOutput), CompileTimeMs: r.CompileTimeMS, TestResults: store.EncodeList(r.Tests), FinishedAt: tsp(now),
 		ID: id, WorkerID: workerID, Attempts: int32(attempt)})
 	return n == 1, fail("finish", err)
 }

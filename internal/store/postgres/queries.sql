@@ -27,8 +27,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12, $15);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output, judge, encoding)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12, $15, $16, $17);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = $1;
@@ -113,6 +113,7 @@ SET status            = sqlc.arg(status),
     memory_kb         = sqlc.narg(memory_kb),
     compile_output    = sqlc.arg(compile_output),
     compile_time_ms   = sqlc.narg(compile_time_ms),
+    test_results      = sqlc.arg(test_results),
     finished_at       = sqlc.arg(finished_at),
     lease_expires_at  = NULL
 WHERE id = sqlc.arg(id) AND status = 'RUNNING'

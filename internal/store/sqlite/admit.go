@@ -89,10 +89,11 @@ func (t admitTx) OwnerRecentRuns(ctx context.Context, owner string, since time.T
 
 func (t admitTx) InsertExecution(ctx context.Context, n store.NewExecution, owner string) error {
 	err := t.q.InsertExecution(ctx, sqlitedb.InsertExecutionParams{ID: n.ID, SessionID: n.SessionID, Owner: owner,
-		Language: n.Language, Code: n.Code, Files: store.EncodeList(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
+		Language: n.Language, Code: n.Code, Files: store.EncodeFiles(n.Files), Stdin: n.Stdin, Interactive: boolInt(n.Interactive),
 		Args: store.EncodeList(n.Args), TimeLimitMs: int64(n.Limits.TimeLimitMS),
 		MemoryLimitMb: int64(n.Limits.MemoryLimitMB), MaxProcesses: int64(n.Limits.MaxProcesses),
-		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now), ExpectedOutput: n.ExpectedOutput})
+		OutputLimitBytes: int64(n.Limits.OutputLimitBytes), QueuedAt: ms(n.Now), ExpectedOutput: n.ExpectedOutput,
+		Judge: store.EncodeJudge(n.Judge), Encoding: string(n.Encoding)})
 	if isUnique(err) {
 		return problem.New(problem.Conflict, "execution %s already exists", n.ID)
 	}

@@ -51,7 +51,7 @@ func (s *Store) Finish(ctx context.Context, id, workerID string, attempt int, r 
 	n, err := s.wq.Finish(ctx, sqlitedb.FinishParams{Status: string(r.Status), Reason: string(r.Reason),
 		Stdout: r.Stdout, Stderr: r.Stderr, Output: r.Output, ExitCode: exitCode(r.ExitCode),
 		Signal: r.Signal, ExecutionTimeMs: r.ExecutionTimeMS, CpuTimeMs: r.CPUTimeMS, MemoryKb: r.MemoryKB,
-		CompileOutput: r.CompileOutput, CompileTimeMs: r.CompileTimeMS, FinishedAt: msp(now),
+		CompileOutput: r.CompileOutput, CompileTimeMs: r.CompileTimeMS, TestResults: store.EncodeList(r.Tests), FinishedAt: msp(now),
 		ID: id, WorkerID: workerID, Attempts: int64(attempt)})
 	return n == 1, fail("finish", err)
 }

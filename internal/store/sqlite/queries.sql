@@ -20,8 +20,8 @@ RETURNING *;
 
 -- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?);
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output, judge, encoding)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?);
 
 -- name: GetExecution :one
 SELECT * FROM executions WHERE id = ?;
@@ -106,6 +106,7 @@ SET status            = sqlc.arg(status),
     memory_kb         = sqlc.narg(memory_kb),
     compile_output    = sqlc.arg(compile_output),
     compile_time_ms   = sqlc.narg(compile_time_ms),
+    test_results      = sqlc.arg(test_results),
     finished_at       = sqlc.arg(finished_at),
     lease_expires_at  = NULL
 WHERE id = sqlc.arg(id) AND status = 'RUNNING'

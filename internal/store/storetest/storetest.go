@@ -38,6 +38,7 @@ func Run(t *testing.T, open Open) {
 		{"NewSession", newSessionTests()},
 		{"List", listTests()},
 		{"Retention", retentionTests()},
+		{"Judge", judgeTests()},
 		{"Delivery", deliveryTests()},
 	}
 	for _, g := range groups {

@@ -41,6 +41,9 @@ type Execution struct {
 	Interactive      bool
 	Owner            string
 	ExpectedOutput   []byte
+	Judge            *string
+	Encoding         string
+	TestResults      string
 }
 
 type IdempotencyKey struct {

@@ -78,7 +78,7 @@ SET status           = 'RUNNING',
     started_at       = coalesce(started_at, $3)
 WHERE id = $4
   AND (status = 'QUEUED' OR (status = 'RUNNING' AND lease_expires_at <= $3))
-RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output
+RETURNING id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results
 `
 
 type ClaimParams struct {
@@ -129,6 +129,9 @@ func (q *Queries) Claim(ctx context.Context, arg ClaimParams) (Execution, error)
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
@@ -329,10 +332,11 @@ SET status            = $1,
     memory_kb         = $10,
     compile_output    = $11,
     compile_time_ms   = $12,
-    finished_at       = $13,
+    test_results      = $13,
+    finished_at       = $14,
     lease_expires_at  = NULL
-WHERE id = $14 AND status = 'RUNNING'
-  AND worker_id = $15 AND attempts = $16
+WHERE id = $15 AND status = 'RUNNING'
+  AND worker_id = $16 AND attempts = $17
 `
 
 type FinishParams struct {
@@ -348,6 +352,7 @@ type FinishParams struct {
 	MemoryKb        *int64
 	CompileOutput   []byte
 	CompileTimeMs   *int64
+	TestResults     string
 	FinishedAt      *time.Time
 	ID              string
 	WorkerID        string
@@ -368,6 +373,7 @@ func (q *Queries) Finish(ctx context.Context, arg FinishParams) (int64, error) {
 		arg.MemoryKb,
 		arg.CompileOutput,
 		arg.CompileTimeMs,
+		arg.TestResults,
 		arg.FinishedAt,
 		arg.ID,
 		arg.WorkerID,
@@ -405,7 +411,7 @@ func (q *Queries) GetDelivery(ctx context.Context, executionID string) (WebhookD
 }
 
 const getExecution = `-- name: GetExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE id = $1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions WHERE id = $1
 `
 
 func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error) {
@@ -444,6 +450,9 @@ func (q *Queries) GetExecution(ctx context.Context, id string) (Execution, error
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
@@ -511,8 +520,8 @@ func (q *Queries) InsertDelivery(ctx context.Context, arg InsertDeliveryParams) 
 
 const insertExecution = `-- name: InsertExecution :exec
 INSERT INTO executions (id, session_id, language, code, files, stdin, args, time_limit_ms,
-    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12, $15)
+    memory_limit_mb, max_processes, output_limit_bytes, interactive, owner, status, queued_at, expected_output, judge, encoding)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13, $14, 'QUEUED', $12, $15, $16, $17)
 `
 
 type InsertExecutionParams struct {
@@ -531,6 +540,8 @@ type InsertExecutionParams struct {
 	Interactive      bool
 	Owner            string
 	ExpectedOutput   []byte
+	Judge            *string
+	Encoding         string
 }
 
 func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams) error {
@@ -550,6 +561,8 @@ func (q *Queries) InsertExecution(ctx context.Context, arg InsertExecutionParams
 		arg.Interactive,
 		arg.Owner,
 		arg.ExpectedOutput,
+		arg.Judge,
+		arg.Encoding,
 	)
 	return err
 }
@@ -576,7 +589,7 @@ func (q *Queries) InsertIdempotencyKey(ctx context.Context, arg InsertIdempotenc
 }
 
 const latestExecution = `-- name: LatestExecution :one
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions WHERE session_id = $1 ORDER BY queued_at DESC, id DESC LIMIT 1
 `
 
 func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execution, error) {
@@ -615,12 +628,15 @@ func (q *Queries) LatestExecution(ctx context.Context, sessionID string) (Execut
 		&i.Interactive,
 		&i.Owner,
 		&i.ExpectedOutput,
+		&i.Judge,
+		&i.Encoding,
+		&i.TestResults,
 	)
 	return i, err
 }
 
 const listExecutions = `-- name: ListExecutions :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions
 WHERE session_id = $1
 ORDER BY queued_at DESC, id DESC
 LIMIT $2
@@ -673,6 +689,9 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 			&i.Interactive,
 			&i.Owner,
 			&i.ExpectedOutput,
+			&i.Judge,
+			&i.Encoding,
+			&i.TestResults,
 		); err != nil {
 			return nil, err
 		}
@@ -685,7 +704,7 @@ func (q *Queries) ListExecutions(ctx context.Context, arg ListExecutionsParams) 
 }
 
 const listExecutionsBefore = `-- name: ListExecutionsBefore :many
-SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output FROM executions
+SELECT id, session_id, language, code, files, stdin, args, time_limit_ms, memory_limit_mb, max_processes, output_limit_bytes, status, attempts, worker_id, lease_expires_at, queued_at, started_at, finished_at, reason, stdout, stderr, output, exit_code, signal, execution_time_ms, cpu_time_ms, memory_kb, compile_output, compile_time_ms, interactive, owner, expected_output, judge, encoding, test_results FROM executions
 WHERE session_id = $1
   AND (queued_at < $2 OR (queued_at = $2 AND id < $3))
 ORDER BY queued_at DESC, id DESC
@@ -746,6 +765,9 @@ func (q *Queries) ListExecutionsBefore(ctx context.Context, arg ListExecutionsBe
 			&i.Interactive,
 			&i.Owner,
 			&i.ExpectedOutput,
+			&i.Judge,
+			&i.Encoding,
+			&i.TestResults,
 		); err != nil {
 			return nil, err
 		}

@@ -37,6 +37,9 @@ type Execution struct {
 	Interactive      int64
 	Owner            string
 	ExpectedOutput   *string
+	Judge            *string
+	Encoding         string
+	TestResults      string
 }
 
 type IdempotencyKey struct {
