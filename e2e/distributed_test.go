@@ -76,10 +76,10 @@ func TestDistributedSurvivesWorkerKill(t *testing.T) {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			var r struct {
-				ID string `json:"execution_id"`
+				ID string `json:"executionId"`
 			}
 			// The time limit is out of the way: a slow, loaded host must not turn these into TIMEOUT.
-			body := map[string]any{"session_id": session, "language": "python", "time_limit_ms": 30000,
+			body := map[string]any{"sessionId": session, "language": "python", "time_limit_ms": 30000,
 				"code": fmt.Sprintf("import time\ntime.sleep(0.05)\nprint('execution %d')", i)}
 			if code := call(t, "POST", apis[i%2].URL+"/executions", body, &r); code != 202 {
 				t.Errorf("POST /executions %d: status %d", i, code)

@@ -46,7 +46,7 @@ func TestIdempotencyAcrossAPIs(t *testing.T) {
 	start(t, "worker", env...)
 	session := newSession(t, apis[0].URL, "python", "print('once')")
 	key := map[string]string{"Idempotency-Key": "retry-" + session}
-	body := map[string]any{"session_id": session, "language": "python", "code": "print('once')"}
+	body := map[string]any{"sessionId": session, "language": "python", "code": "print('once')"}
 
 	ids := make([]string, 8)
 	var wg sync.WaitGroup
@@ -59,7 +59,7 @@ func TestIdempotencyAcrossAPIs(t *testing.T) {
 				t.Errorf("attempt %d: %d %v", i, code, out)
 				return
 			}
-			ids[i], _ = out["execution_id"].(string)
+			ids[i], _ = out["executionId"].(string)
 		}()
 	}
 	wg.Wait()

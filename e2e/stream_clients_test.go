@@ -57,12 +57,12 @@ func checkSession(t *testing.T, base string) {
 	id1 := run(t, base, sid, nil)
 	await(ctx, t, base, id1)
 	var body struct {
-		SessionID string `json:"session_id"`
+		SessionID string `json:"sessionId"`
 		Code      string `json:"code"`
 	}
 	body.SessionID, body.Code = sid, "print('second')"
 	var r struct {
-		ID string `json:"execution_id"`
+		ID string `json:"executionId"`
 	}
 	if status := call(t, "POST", base+"/executions", body, &r); status != 202 {
 		t.Fatalf("submit: %d", status)

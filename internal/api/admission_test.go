@@ -26,9 +26,9 @@ func TestClosedSession(t *testing.T) {
 		method, path string
 		body         any
 	}{
-		{"PATCH", "/code-sessions/" + sid, map[string]any{"code": "x"}},
+		{"PATCH", "/code-sessions/" + sid, map[string]any{"source_code": "x"}},
 		{"POST", "/code-sessions/" + sid + "/run", nil},
-		{"POST", "/executions", map[string]any{"session_id": sid, "code": "x"}},
+		{"POST", "/executions", map[string]any{"sessionId": sid, "code": "x"}},
 	} {
 		r := b.do(t, req.method, req.path, req.body).want(t, http.StatusConflict)
 		if _, ok := r.body["execution_id"]; ok {
@@ -140,15 +140,15 @@ func TestIdempotency(t *testing.T) {
 	b := setup(t, func(c *api.Config, _ *api.Deps) { c.MaxActivePerSession = 0 })
 	sid := b.newSession(t, "print(1)")
 	for _, tt := range []struct {
-		path string
-		body map[string]any
+		path, idField string
+		body          map[string]any
 	}{
-		{"/code-sessions/" + sid + "/run", map[string]any{"stdin": "a"}},
-		{"/executions", map[string]any{"session_id": sid, "code": "print(2)", "stdin": "a"}},
+		{"/code-sessions/" + sid + "/run", "execution_id", map[string]any{"stdin": "a"}},
+		{"/executions", "executionId", map[string]any{"sessionId": sid, "code": "print(2)", "stdin": "a"}},
 	} {
 		key := "key-" + tt.path
-		first := b.do(t, "POST", tt.path, tt.body, "Idempotency-Key", key).want(t, http.StatusAccepted).str("execution_id")
-		again := b.do(t, "POST", tt.path, tt.body, "Idempotency-Key", key).want(t, http.StatusAccepted).str("execution_id")
+		first := b.do(t, "POST", tt.path, tt.body, "Idempotency-Key", key).want(t, http.StatusAccepted).str(tt.idField)
+		again := b.do(t, "POST", tt.path, tt.body, "Idempotency-Key", key).want(t, http.StatusAccepted).str(tt.idField)
 		if again != first {
 			t.Errorf("%s: replay gave %q, want %q", tt.path, again, first)
 		}
@@ -159,7 +159,7 @@ func TestIdempotency(t *testing.T) {
 		}
 	}
 	// The key is bound to its endpoint too.
-	b.do(t, "POST", "/executions", map[string]any{"session_id": sid, "stdin": "a"}, "Idempotency-Key", "key-/code-sessions/"+sid+"/run").
+	b.do(t, "POST", "/executions", map[string]any{"sessionId": sid, "stdin": "a"}, "Idempotency-Key", "key-/code-sessions/"+sid+"/run").
 		want(t, http.StatusUnprocessableEntity)
 	if depth, _ := b.queue.Depth(context.Background()); depth != 2 {
 		t.Errorf("queue depth = %d, want 2: replays must not enqueue", depth)

@@ -27,8 +27,8 @@ func (s *server) awaitEnd(ctx context.Context, e execution.Execution, wait time.
 		return e, nil
 	}
 	wctx, cancel := context.WithTimeout(ctx, wait)
-	if stop, ok := ctx.Value(shutdownKey{}).(context.Context); ok {
-		defer context.AfterFunc(stop, cancel)()
+	if streams := streamsOf(ctx); streams != nil {
+		defer context.AfterFunc(streams.stop, cancel)()
 	}
 	s.untilEnd(wctx, e.ID)
 	cancel()

@@ -71,7 +71,7 @@ func TestCodeBounds(t *testing.T) {
 	}{
 		{"create", "POST", "/code-sessions", "source_code", nil, http.StatusCreated},
 		{"patch", "PATCH", "/code-sessions/" + sid, "source_code", nil, http.StatusOK},
-		{"submit", "POST", "/executions", "code", map[string]any{"session_id": sid}, http.StatusAccepted},
+		{"submit", "POST", "/executions", "code", map[string]any{"sessionId": sid}, http.StatusAccepted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,8 +107,8 @@ func TestFixedBounds(t *testing.T) {
 		{"idempotency key", "POST", run, nil, []string{"Idempotency-Key", strings.Repeat("k", 256)}, 422, "header.Idempotency-Key"},
 		{"language on create", "POST", "/code-sessions", map[string]any{"language": strings.Repeat("p", 65)}, nil, 422, "body.language"},
 		{"language on patch", "PATCH", "/code-sessions/" + sid, map[string]any{"language": strings.Repeat("p", 65)}, nil, 422, "body.language"},
-		{"language on submit", "POST", "/executions", map[string]any{"session_id": sid, "language": strings.Repeat("p", 65)}, nil, 422, "body.language"},
-		{"session id on submit", "POST", "/executions", map[string]any{"session_id": strings.Repeat("s", 65)}, nil, 422, "body.session_id"},
+		{"language on submit", "POST", "/executions", map[string]any{"sessionId": sid, "language": strings.Repeat("p", 65)}, nil, 422, "body.language"},
+		{"session id on submit", "POST", "/executions", map[string]any{"sessionId": strings.Repeat("s", 65)}, nil, 422, "body.sessionId"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := b.do(t, tt.method, tt.path, tt.body, tt.headers...).want(t, tt.status)
@@ -118,7 +118,7 @@ func TestFixedBounds(t *testing.T) {
 }
 
 func withSession(body map[string]any, sid string) map[string]any {
-	m := map[string]any{"session_id": sid}
+	m := map[string]any{"sessionId": sid}
 	for k, v := range body {
 		m[k] = v
 	}

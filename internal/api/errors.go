@@ -191,12 +191,17 @@ func namingActive(err error, sessionID string) error {
 
 // atPath reports a NotFound error at the path's id rather than at a body field.
 func atPath(err error) error {
+	return notFoundAt(err, "path.id")
+}
+
+// notFoundAt names field as the location of a NotFound error.
+func notFoundAt(err error, field string) error {
 	pe, ok := problem.As(err)
 	if !ok || pe.Kind != problem.NotFound {
 		return err
 	}
 	cp := *pe
-	cp.Field = "path.id"
+	cp.Field = field
 	return &cp
 }
 

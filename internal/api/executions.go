@@ -65,29 +65,28 @@ type submitInput struct {
 	Body           submitBody
 }
 
-// submitBody is the run request of the original design document, aliases included.
+// submitBody is the run request of the original design document: its names (sessionId, code),
+// and the run options of the native routes under their own names. It is its own schema, so a
+// generated client sees one name per field.
 type submitBody struct {
-	SessionID    *string     `json:"session_id,omitempty" maxLength:"64"`
-	SessionIDCC  *string     `json:"sessionId,omitempty" maxLength:"64" doc:"Alias of session_id"`
-	Language     *string     `json:"language,omitempty" maxLength:"64" doc:"Default: the session's language"`
-	Code         *string     `json:"code,omitempty" doc:"Saved to the session, then run; default: the session's code"`
-	SourceCode   *string     `json:"source_code,omitempty" doc:"Alias of code"`
-	SourceCodeCC *string     `json:"sourceCode,omitempty" doc:"Alias of code"`
-	Stdin        *string     `json:"stdin,omitempty"`
-	Interactive  bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
-	Args         []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
-	Files        []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
-	CallbackURL  *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
+	SessionID   string      `json:"sessionId" maxLength:"64" doc:"The session to save the code to and run"`
+	Language    *string     `json:"language,omitempty" maxLength:"64" doc:"Default: the session's language"`
+	Code        *string     `json:"code,omitempty" doc:"Saved to the session, then run; default: the session's code"`
+	Stdin       *string     `json:"stdin,omitempty"`
+	Interactive bool        `json:"interactive,omitempty" doc:"Keep stdin open after stdin for input sent over the WebSocket while the program runs"`
+	Args        []string    `json:"args,omitempty" nullable:"false" doc:"Program arguments: at most MAX_ARGS (64) of at most MAX_ARG_BYTES (4 KiB) each, MAX_ARGS_BYTES (64 KiB) together"`
+	Files       []FileInput `json:"files,omitempty" nullable:"false" doc:"At most MAX_FILES (64). A multi-file program, instead of code; the first file is the entry point and is saved as the session's code"`
+	CallbackURL *string     `json:"callback_url,omitempty" doc:"When the run ends, its result (this document of GET /executions/{id}) is POSTed here, signed (X-Livecode-Signature). http or https, at most 2048 bytes; private, loopback and metadata addresses are refused unless WEBHOOK_ALLOW allows them"`
 	RunLimits
 	JudgeInput
 }
 
+// submitOutput is the original design's answer: executionId and status, nothing else.
 type submitOutput struct {
 	Location string `header:"Location"`
 	Body     struct {
-		ExecutionID   string `json:"execution_id"`
-		ExecutionIDCC string `json:"executionId" doc:"Same as execution_id"`
-		Status        string `json:"status" example:"QUEUED"`
+		ExecutionID string `json:"executionId"`
+		Status      string `json:"status" example:"QUEUED"`
 	}
 }
 
@@ -165,28 +164,21 @@ func (s *server) runSession(ctx context.Context, in *runInput) (*runOutput, erro
 // submitExecution saves the code to the session, then queues a run of it.
 func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitOutput, error) {
 	b := in.Body
-	sid, err := resolveAlias(alias{"session_id", b.SessionID}, alias{"sessionId", b.SessionIDCC})
-	if err != nil {
+	if err := checkID("body.sessionId", "session", b.SessionID); err != nil {
 		return nil, err
 	}
-	if sid == nil {
-		return nil, unprocessable("body.session_id", "session_id is required")
-	}
-	if err := checkID("body.session_id", "session", *sid); err != nil {
-		return nil, err
-	}
-	sess, err := s.ownSession(ctx, *sid)
+	sess, err := s.ownSession(ctx, b.SessionID)
 	if err != nil {
-		return nil, err
+		return nil, notFoundAt(err, "body.sessionId")
 	}
-	code, err := s.resolveCode("code", alias{"code", b.Code}, alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC})
-	if err != nil {
+	code := b.Code
+	if err := s.checkCode("body.code", code); err != nil {
 		return nil, err
 	}
 	if code != nil && len(b.Files) > 0 {
 		return nil, unprocessable("body.files", "give code or files, not both")
 	}
-	req := runRequest{Endpoint: "executions", SessionID: *sid, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, Judge: b.JudgeInput,
+	req := runRequest{Endpoint: "executions", SessionID: b.SessionID, Stdin: b.Stdin, Interactive: b.Interactive, Args: b.Args, Files: b.Files, Limits: b.RunLimits, Judge: b.JudgeInput,
 		IdempotencyKey: in.IdempotencyKey, CallbackURL: b.CallbackURL, languageField: "body.language", givenLanguage: b.Language, givenCode: code}
 	if code == nil || b.Language == nil {
 		req.Language, req.Code = sess.Language, sess.SourceCode
@@ -205,6 +197,6 @@ func (s *server) submitExecution(ctx context.Context, in *submitInput) (*submitO
 		return nil, err
 	}
 	out := &submitOutput{Location: "/executions/" + e.ID}
-	out.Body.ExecutionID, out.Body.ExecutionIDCC, out.Body.Status = e.ID, e.ID, string(e.Status)
+	out.Body.ExecutionID, out.Body.Status = e.ID, string(e.Status)
 	return out, nil
 }

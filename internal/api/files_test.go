@@ -37,8 +37,8 @@ func TestFilesRefused(t *testing.T) {
 		{"duplicate", run, files(file("main.py"), file("lib.py"), file("lib.py")), 422, "body.files[2].name"},
 		{"entry name taken", run, files(file("app.py"), file("main.py")), 422, "body.files[1].name"},
 		{"too large", run, files(file("main.py"), map[string]any{"name": "big.txt", "content": strings.Repeat("x", 1100)}), 413, "body.files[1].content"},
-		{"code and files", "/executions", map[string]any{"session_id": sid, "code": "1", "files": []any{file("main.py")}}, 422, "body.files"},
-		{"on submit", "/executions", map[string]any{"session_id": sid, "files": []any{file("main.py"), file("../x")}}, 422, "body.files[1].name"},
+		{"code and files", "/executions", map[string]any{"sessionId": sid, "code": "1", "files": []any{file("main.py")}}, 422, "body.files"},
+		{"on submit", "/executions", map[string]any{"sessionId": sid, "files": []any{file("main.py"), file("../x")}}, 422, "body.files[1].name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ func TestFlow(t *testing.T) {
 	b := setup(t)
 	b.work(t)
 
-	created := b.do(t, "POST", "/code-sessions", map[string]any{"template_code": "print(1)"}).want(t, http.StatusCreated)
+	created := b.do(t, "POST", "/code-sessions", map[string]any{"source_code": "print(1)"}).want(t, http.StatusCreated)
 	id := created.str("session_id")
 	if got, want := created.header.Get("Location"), "/code-sessions/"+id; got != want {
 		t.Errorf("Location = %q, want %q", got, want)
@@ -27,7 +27,7 @@ func TestFlow(t *testing.T) {
 		}
 	}
 
-	saved := b.do(t, "PATCH", "/code-sessions/"+id, map[string]any{"sourceCode": "print(2)"}).want(t, http.StatusOK)
+	saved := b.do(t, "PATCH", "/code-sessions/"+id, map[string]any{"source_code": "print(2)"}).want(t, http.StatusOK)
 	if saved.str("session_id") != id || saved.str("status") != "ACTIVE" || saved.str("updated_at") == "" {
 		t.Errorf("autosave answer = %s", saved.raw)
 	}
@@ -66,12 +66,12 @@ func TestFlow(t *testing.T) {
 		t.Errorf("session = %s", got.raw)
 	}
 
-	// POST /executions saves the code, then runs it; both id spellings come back.
-	sub := b.do(t, "POST", "/executions", map[string]any{"sessionId": id, "language": "python", "source_code": "print(3)"}).want(t, http.StatusAccepted)
-	if sub.str("execution_id") == "" || sub.str("executionId") != sub.str("execution_id") || sub.str("status") != "QUEUED" {
-		t.Errorf("submit answer = %s", sub.raw)
+	// POST /executions saves the code, then runs it, and answers the original design's shape only.
+	sub := b.do(t, "POST", "/executions", map[string]any{"sessionId": id, "language": "python", "code": "print(3)"}).want(t, http.StatusAccepted)
+	if sub.str("executionId") == "" || sub.str("status") != "QUEUED" || len(sub.body) != 2 {
+		t.Errorf("submit answer = %s, want executionId and status only", sub.raw)
 	}
-	if r := b.waitTerminal(t, sub.str("execution_id")); r.str("stdout") != "ran: print(3) stdin: " {
+	if r := b.waitTerminal(t, sub.str("executionId")); r.str("stdout") != "ran: print(3) stdin: " {
 		t.Errorf("stdout = %q", r.str("stdout"))
 	}
 	if r := b.do(t, "GET", "/code-sessions/"+id, nil); r.str("source_code") != "print(3)" {

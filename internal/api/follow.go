@@ -16,8 +16,10 @@ import (
 )
 
 const (
-	heartbeatEvery = 15 * time.Second // a comment (SSE) or ping (WebSocket) on a quiet connection
-	writeWait      = 10 * time.Second // a client that does not take a write within this is dropped
+	heartbeatEvery = 15 * time.Second       // a comment (SSE) or ping (WebSocket) on a quiet connection
+	writeWait      = 10 * time.Second       // a client that does not take a write within this is dropped
+	retryAfterDrop = time.Second            // SSE retry: a client waits this long after a lost connection
+	reconnectAfter = 250 * time.Millisecond // SSE retry: of a stream ended by the server's shutdown
 )
 
 // sink is where followed events go: an SSE response or a WebSocket. A write error ends the follow.

@@ -64,14 +64,13 @@ func (s *server) oneCall(b runOnceBody) (runRequest, error) {
 	if b.Code == nil && len(b.Files) == 0 {
 		return runRequest{}, unprocessable("body.code", "code or files is required")
 	}
-	code, err := s.resolveCode("code", alias{"code", b.Code})
-	if err != nil {
+	if err := s.checkCode("body.code", b.Code); err != nil {
 		return runRequest{}, err
 	}
 	req := runRequest{Endpoint: "run-once", OneCall: true, Language: b.Language, Stdin: b.Stdin, Args: b.Args, Files: b.Files,
-		Limits: b.RunLimits, CallbackURL: b.CallbackURL, Judge: b.JudgeInput, languageField: "body.language", givenLanguage: &b.Language, givenCode: code}
-	if code != nil {
-		req.Code = *code
+		Limits: b.RunLimits, CallbackURL: b.CallbackURL, Judge: b.JudgeInput, languageField: "body.language", givenLanguage: &b.Language, givenCode: b.Code}
+	if b.Code != nil {
+		req.Code = *b.Code
 	}
 	return req, nil
 }

@@ -23,10 +23,8 @@ type createSessionInput struct {
 }
 
 type createSessionBody struct {
-	Language     *string `json:"language,omitempty" maxLength:"64" doc:"Language id; default python"`
-	SourceCode   *string `json:"source_code,omitempty" doc:"Initial code"`
-	SourceCodeCC *string `json:"sourceCode,omitempty" doc:"Alias of source_code"`
-	TemplateCode *string `json:"template_code,omitempty" doc:"Alias of source_code"`
+	Language   *string `json:"language,omitempty" maxLength:"64" doc:"Language id; default python"`
+	SourceCode *string `json:"source_code,omitempty" doc:"Initial code"`
 }
 
 type sessionOutput struct {
@@ -42,10 +40,8 @@ type patchSessionInput struct {
 }
 
 type patchSessionBody struct {
-	Language     *string `json:"language,omitempty" maxLength:"64" doc:"Language id"`
-	SourceCode   *string `json:"source_code,omitempty" doc:"The session's code"`
-	SourceCodeCC *string `json:"sourceCode,omitempty" doc:"Alias of source_code"`
-	Code         *string `json:"code,omitempty" doc:"Alias of source_code"`
+	Language   *string `json:"language,omitempty" maxLength:"64" doc:"Language id"`
+	SourceCode *string `json:"source_code,omitempty" doc:"The session's code"`
 }
 
 type savedOutput struct {
@@ -63,9 +59,7 @@ func (s *server) createSession(ctx context.Context, in *createSessionInput) (*se
 	if in.Body != nil {
 		b = *in.Body
 	}
-	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
-		alias{"template_code", b.TemplateCode})
-	if err != nil {
+	if err := s.checkCode("body.source_code", b.SourceCode); err != nil {
 		return nil, err
 	}
 	lang := defaultLanguage
@@ -78,8 +72,8 @@ func (s *server) createSession(ctx context.Context, in *createSessionInput) (*se
 	now := store.Millis(s.deps.Now()) // what the store keeps: the answer matches later reads
 	sess := session.Session{ID: s.deps.NewID(), Status: session.StatusActive, Language: lang, Owner: ownerOf(ctx),
 		CreatedAt: now, UpdatedAt: now, Version: session.FirstVersion}
-	if code != nil {
-		sess.SourceCode = *code
+	if b.SourceCode != nil {
+		sess.SourceCode = *b.SourceCode
 	}
 	if err := s.deps.Store.CreateSession(ctx, sess); err != nil {
 		return nil, err
@@ -113,9 +107,7 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 		return nil, err
 	}
 	b := in.Body
-	code, err := s.resolveCode("source_code", alias{"source_code", b.SourceCode}, alias{"sourceCode", b.SourceCodeCC},
-		alias{"code", b.Code})
-	if err != nil {
+	if err := s.checkCode("body.source_code", b.SourceCode); err != nil {
 		return nil, err
 	}
 	if b.Language != nil {
@@ -129,7 +121,7 @@ func (s *server) patchSession(ctx context.Context, in *patchSessionInput) (*save
 	}
 	// One statement: the update itself checks the owner, and another key's session is
 	// NotFound, as an unknown one.
-	patch := store.SessionPatch{Language: b.Language, SourceCode: code, Now: s.deps.Now(), IfVersion: ifVersion}
+	patch := store.SessionPatch{Language: b.Language, SourceCode: b.SourceCode, Now: s.deps.Now(), IfVersion: ifVersion}
 	if s.keys.enabled() {
 		owner := ownerOf(ctx)
 		patch.Owner = &owner
@@ -174,40 +166,10 @@ func (s *server) closeSession(ctx context.Context, in *closeSessionInput) (*clos
 	return &closeSessionOutput{Status: http.StatusOK, ETag: sessionETag(sess.Version), Body: &saved}, nil
 }
 
-// alias is one of the names a client may give a field.
-type alias struct {
-	name  string
-	value *string
-}
-
-// resolveAlias returns the value given under any of the names; nil if none. Two names with
-// different values are a 400 naming the second.
-func resolveAlias(names ...alias) (*string, error) {
-	var got *alias
-	for i := range names {
-		a := &names[i]
-		if a.value == nil {
-			continue
-		}
-		if got != nil && *got.value != *a.value {
-			return nil, invalidField("body."+a.name, "%s and %s are aliases but have different values", got.name, a.name)
-		}
-		got = a
+// checkCode refuses code past MAX_CODE_BYTES with a 413 naming field.
+func (s *server) checkCode(field string, code *string) error {
+	if code != nil && len(*code) > s.cfg.MaxCodeBytes {
+		return tooLarge(field, s.cfg.MaxCodeBytes)
 	}
-	if got == nil {
-		return nil, nil
-	}
-	return got.value, nil
-}
-
-// resolveCode resolves the aliases of a code field and checks its size.
-func (s *server) resolveCode(field string, names ...alias) (*string, error) {
-	code, err := resolveAlias(names...)
-	if err != nil || code == nil {
-		return nil, err
-	}
-	if len(*code) > s.cfg.MaxCodeBytes {
-		return nil, tooLarge("body."+field, s.cfg.MaxCodeBytes)
-	}
-	return code, nil
+	return nil
 }

@@ -101,7 +101,7 @@ func (s *server) serveSSE(w http.ResponseWriter, r *http.Request, f feed) {
 	out := &sseSink{w: w, rc: http.NewResponseController(w)}
 	// The deadlines set per write must not outlive the stream on a kept-alive connection.
 	defer func() { _ = out.rc.SetWriteDeadline(time.Time{}) }()
-	if _, err := fmt.Fprint(w, "retry: 1000\n\n"); err != nil {
+	if _, err := fmt.Fprintf(w, "retry: %d\n\n", retryAfterDrop.Milliseconds()); err != nil {
 		return
 	}
 	if err := out.flush(); err != nil {
@@ -111,6 +111,18 @@ func (s *server) serveSSE(w http.ResponseWriter, r *http.Request, f feed) {
 	defer cancel()
 	if err := s.follow(ctx, f, out); err != nil {
 		s.deps.Logger.DebugContext(ctx, "event stream ended", "topic", f.topic, "err", err)
+	}
+	if stopping(r) && r.Context().Err() == nil {
+		out.goingAway()
+	}
+}
+
+// goingAway ends a stream cut by the server's shutdown with a short reconnect delay: the client
+// (an EventSource does it by itself) reconnects, to another server, with its Last-Event-ID.
+func (o *sseSink) goingAway() {
+	_ = o.rc.SetWriteDeadline(time.Now().Add(writeWait))
+	if _, err := fmt.Fprintf(o.w, "retry: %d\n: server shutting down; reconnect with Last-Event-ID\n\n", reconnectAfter.Milliseconds()); err == nil {
+		_ = o.rc.Flush()
 	}
 }
 

@@ -3,7 +3,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -60,24 +59,4 @@ func (s *server) streamRoutes(mux *http.ServeMux, api huma.API) {
 			op.Responses["401"] = &huma.Response{Description: "Missing or invalid API key"}
 		}
 	}
-}
-
-type shutdownKey struct{}
-
-// WithShutdown returns ctx carrying stop. Use it as the http.Server's base context: when stop
-// ends (cancel it from RegisterOnShutdown), the streams in progress end, so that Shutdown does
-// not wait for connections that would never go idle.
-func WithShutdown(ctx, stop context.Context) context.Context {
-	return context.WithValue(ctx, shutdownKey{}, stop)
-}
-
-// streamContext is the request's context, also ended by the server's shutdown.
-func streamContext(r *http.Request) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(r.Context())
-	stop, ok := r.Context().Value(shutdownKey{}).(context.Context)
-	if !ok {
-		return ctx, cancel
-	}
-	unregister := context.AfterFunc(stop, cancel)
-	return ctx, func() { unregister(); cancel() }
 }

@@ -144,7 +144,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	s.publishQueued(ctx, e)
 	qctx, cancel := context.WithTimeout(ctx, s.cfg.QueueTimeout)
 	qctx, span := s.tracer.Start(qctx, "enqueue", trace.WithAttributes(attribute.String("execution_id", e.ID)))
-	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID, TraceParent: tracing.Inject(qctx)})
+	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID, TraceParent: tracing.Inject(qctx), RequestID: requestIDOf(ctx)})
 	span.End()
 	cancel()
 	log := s.deps.Logger.With(slog.String("execution_id", e.ID), slog.String("session_id", e.SessionID))

@@ -82,7 +82,7 @@ func TestCallbackRefused(t *testing.T) {
 	}{
 		{"run", "/run", func(u string) any { return map[string]any{"language": "python", "code": "print(1)", "callback_url": u} }, "body.callback_url"},
 		{"session run", "/code-sessions/" + sid + "/run", func(u string) any { return map[string]any{"callback_url": u} }, "body.callback_url"},
-		{"executions", "/executions", func(u string) any { return map[string]any{"session_id": sid, "callback_url": u} }, "body.callback_url"},
+		{"executions", "/executions", func(u string) any { return map[string]any{"sessionId": sid, "callback_url": u} }, "body.callback_url"},
 	}
 	urls := []struct{ url, says string }{
 		{"http://127.0.0.2/", "loopback"},

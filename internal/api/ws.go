@@ -52,17 +52,24 @@ func (s *server) executionSocket(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(int64(s.cfg.MaxStdinBytes) + 1024)
 	ctx, cancel := streamContext(r)
 	defer cancel()
+	// Reads end when the client leaves or the socket is closed, not at the server's shutdown: a
+	// read cut by its context would drop the connection before the going-away close.
+	rctx, rcancel := context.WithCancel(r.Context())
+	defer rcancel()
 	out := &wsSink{c: c}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		defer cancel() // a client that hangs up ends the follow too
-		s.readControls(ctx, c, out, id, !e.Interactive)
+		s.readControls(rctx, c, out, id, !e.Interactive)
 	})
 	err = s.follow(ctx, f, out)
-	if err == nil && ctx.Err() == nil {
+	switch {
+	case err == nil && ctx.Err() == nil:
 		_ = c.Close(websocket.StatusNormalClosure, "execution finished")
+	case stopping(r) && r.Context().Err() == nil:
+		_ = c.Close(websocket.StatusGoingAway, "server shutting down; reconnect with last_event_id")
 	}
-	cancel()
+	rcancel()
 	wg.Wait()
 }
 

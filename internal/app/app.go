@@ -119,11 +119,11 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	// Live streams never go idle: shutting down ends them, so that Shutdown need not wait for them.
-	streamsCtx, stopStreams := context.WithCancel(context.Background())
-	defer stopStreams()
+	streams := api.NewStreams()
+	defer streams.Stop()
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		BaseContext: func(net.Listener) context.Context { return api.WithShutdown(context.Background(), streamsCtx) }}
-	srv.RegisterOnShutdown(stopStreams)
+		BaseContext: func(net.Listener) context.Context { return streams.Context(context.Background()) }}
+	srv.RegisterOnShutdown(streams.Stop)
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
@@ -169,8 +169,13 @@ func Run(ctx context.Context, o Options) error {
 	log.Info("shutting down", "grace", cfg.ShutdownGrace)
 	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 	defer cancel()
+	// Shutdown stops accepting, ends the live streams with a reconnect hint and waits for the
+	// requests in flight; WebSockets, which it does not track, are waited for apart.
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
+	}
+	if err := streams.Wait(shutCtx); err != nil {
+		log.Warn("live streams still open at the end of the grace", "err", err)
 	}
 	stopWork()
 	waitOrTimeout(&wg, shutCtx, log)

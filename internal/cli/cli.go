@@ -28,6 +28,7 @@ Usage:
   livecode worker                runs executions only (needs REDIS_URL; any number of them)
   livecode migrate               applies the database migrations and exits
   livecode backup PATH           copies the SQLite database to PATH, consistently, while it serves
+  livecode export postgres://…   copies the SQLite database (sessions, executions, keys) into PostgreSQL
   livecode run FILE [--language L] [--stdin TEXT]
                                  runs one file in the sandbox and prints the result
   livecode jobs dead             lists the dead-letter jobs
@@ -66,6 +67,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = migrate(ctx, cfg, stdout)
 	case "backup":
 		err = backup(ctx, cfg, rest, stdout)
+	case "export":
+		err = export(ctx, cfg, rest, stdout)
 	case "run":
 		return runFile(ctx, cfg, rest, stdout, stderr)
 	case "doctor":

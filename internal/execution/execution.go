@@ -109,9 +109,11 @@ type Result struct {
 	Tests           []TestResult // a judged run's tests that ran, in order
 }
 
-// Job is the message the queue carries: which execution to run, and the W3C traceparent of
-// the request that queued it, so that the worker's spans join the request's trace.
+// Job is the message the queue carries: which execution to run, and the W3C traceparent and
+// X-Request-Id of the request that queued it, so that the worker's spans join the request's
+// trace and its log lines carry the request's id.
 type Job struct {
 	ExecutionID string
 	TraceParent string // "" when tracing is off
+	RequestID   string // "" when queued by no request (the reaper, a requeue)
 }

@@ -142,6 +142,9 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		w.cfg.Observer.Retried()
 	}
 	log := w.cfg.Logger.With("execution_id", id, "worker_id", w.cfg.ID)
+	if d.Job.RequestID != "" {
+		log = log.With("request_id", d.Job.RequestID) // the request that queued the run
+	}
 	claimStart := time.Now()
 	_, claimSpan := w.tracer.Start(ctx, "claim")
 	e, ok, err := w.store.Claim(ctx, id, w.cfg.ID, w.cfg.Now(), w.cfg.Lease)

@@ -3,9 +3,13 @@
 package worker
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -201,4 +205,53 @@ func TestReaperRequeuesExpiredLeaseAndEndsExhausted(t *testing.T) {
 	if len(q.jobs) != 1 {
 		t.Errorf("requeued again: %v", q.jobs)
 	}
+}
+
+// TestLogsCarryRequestID: every log line of a run carries the id of the request that queued it.
+func TestLogsCarryRequestID(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	var buf lockedBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	w := New(b.store, runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) {
+		return completed("hi\n"), nil
+	}), langs{}, Config{ID: "w1", Logger: log})
+	job := execution.Job{ExecutionID: b.exec.ID, RequestID: "req-42"}
+	if err := w.Handle(context.Background(), queue.Delivery{Job: job, MaxRetry: 2}); err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for line := range strings.Lines(buf.String()) {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatal(err)
+		}
+		if m["execution_id"] != b.exec.ID {
+			continue
+		}
+		lines++
+		if m["request_id"] != "req-42" {
+			t.Errorf("log line without the request id: %s", line)
+		}
+	}
+	if lines == 0 {
+		t.Fatalf("no log line names the execution: %s", buf.String())
+	}
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(b)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }

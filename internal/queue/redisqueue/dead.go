@@ -10,7 +10,6 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"livecode/internal/execution"
 	"livecode/internal/queue"
 )
 
@@ -38,7 +37,7 @@ func (q *Queue) Dead(ctx context.Context) ([]queue.DeadJob, error) {
 			_ = json.Unmarshal(info.Payload, &p) // a bad payload is still listed, with its TaskID
 			out = append(out, queue.DeadJob{
 				ID:        info.ID,
-				Job:       execution.Job{ExecutionID: p.ExecutionID, TraceParent: p.TraceParent},
+				Job:       p.job(),
 				LastError: info.LastErr,
 				FailedAt:  info.LastFailedAt,
 				Retried:   info.Retried,

@@ -114,6 +114,15 @@ func New(cfg Config) (*Queue, error) {
 type payload struct {
 	ExecutionID string `json:"execution_id"`
 	TraceParent string `json:"traceparent,omitempty"`
+	RequestID   string `json:"request_id,omitempty"`
+}
+
+func payloadOf(j execution.Job) payload {
+	return payload{ExecutionID: j.ExecutionID, TraceParent: j.TraceParent, RequestID: j.RequestID}
+}
+
+func (p payload) job() execution.Job {
+	return execution.Job{ExecutionID: p.ExecutionID, TraceParent: p.TraceParent, RequestID: p.RequestID}
 }
 
 // Enqueue adds j. It is a no-op returning nil while a task of the execution is pending,
@@ -137,7 +146,7 @@ func (q *Queue) Enqueue(ctx context.Context, j execution.Job) error {
 		}
 		return queue.ErrFull
 	}
-	body, err := json.Marshal(payload{ExecutionID: j.ExecutionID, TraceParent: j.TraceParent})
+	body, err := json.Marshal(payloadOf(j))
 	if err != nil {
 		return fmt.Errorf("redisqueue: encode job: %w", err)
 	}

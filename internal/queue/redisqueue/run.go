@@ -12,7 +12,6 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"livecode/internal/execution"
 	"livecode/internal/queue"
 )
 
@@ -70,7 +69,7 @@ func (q *Queue) Run(ctx context.Context, concurrency int, h queue.Handler) error
 		}
 		retried, _ := asynq.GetRetryCount(hctx)
 		maxRetry, _ := asynq.GetMaxRetry(hctx)
-		return h(hctx, queue.Delivery{Job: execution.Job{ExecutionID: p.ExecutionID, TraceParent: p.TraceParent}, Retried: retried, MaxRetry: maxRetry})
+		return h(hctx, queue.Delivery{Job: p.job(), Retried: retried, MaxRetry: maxRetry})
 	})
 	if err := srv.Start(handler); err != nil {
 		return fmt.Errorf("redisqueue: start worker: %w", err)
