@@ -271,7 +271,7 @@ func (s *server) instrument(mux *http.ServeMux, h http.Handler) http.Handler {
 // trace starts a server span per request, named by its route pattern like the HTTP metrics,
 // continuing the client's trace when it sends a traceparent.
 func (s *server) trace(mux *http.ServeMux, h http.Handler) http.Handler {
-	if _, off := s.deps.Tracer.(noop.TracerProvider); off {
+	if !tracing.Enabled(s.deps.Tracer) {
 		return h
 	}
 	return otelhttp.NewHandler(h, "http", otelhttp.WithTracerProvider(s.deps.Tracer),
