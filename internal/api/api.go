@@ -204,6 +204,8 @@ type server struct {
 	depth   *depthCache
 	keys    keyring
 	origins originSet
+	// noFastPaths leaves every operation to huma (tests compare the fast paths with it).
+	noFastPaths bool
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -242,7 +244,11 @@ func newServer(d Deps, conf Config) *server {
 
 // New returns the full HTTP API of an `api` or `serve` process.
 func New(d Deps, c Config) http.Handler {
-	s := newServer(d, c)
+	return newServer(d, c).handler()
+}
+
+// handler is the full HTTP API: every route behind the middleware chain.
+func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.instrument(mux, s.trace(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.cors(s.authenticate(mux)))))))
