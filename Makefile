@@ -1,7 +1,8 @@
 # livecode: the two set-up commands are `make run` and `make test`.
 GO      ?= go
 BIN     := bin/livecode
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+RELEASE := $(shell sed -n 's/^const Release = "\(.*\)"/\1/p' internal/cli/version.go)
+VERSION ?= $(RELEASE)+$(shell git describe --always --dirty 2>/dev/null || echo unknown)
 LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
