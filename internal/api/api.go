@@ -78,9 +78,9 @@ type Deps struct {
 	Broker Broker // live output and controls; nil: the streaming endpoints answer 503
 }
 
-// Config is the API's configuration: the service's settings plus a few knobs of its own. Zero
-// fields take the defaults config.Load would give them, except MaxActivePerSession and RunRateLimit,
-// where 0 means unlimited, as in config.Config, and SwaggerEnable, where false means no Swagger UI.
+// Config is the API's configuration: the service's settings, complete as config.Load or
+// config.Default gives them (config owns their defaults and validation), plus a few knobs of
+// the API's own, whose zero values mean their defaults.
 type Config struct {
 	config.Config
 	Version        string        // reported by /healthz and the OpenAPI document; default "dev"
@@ -88,119 +88,28 @@ type Config struct {
 	BusyRetryAfter time.Duration // Retry-After of a 503; default 5s
 }
 
-// settings are the API's resolved limits and knobs.
-type settings struct {
-	Version             string
-	MaxBodyBytes        int
-	MaxCodeBytes        int
-	MaxStdinBytes       int
-	MaxArgs             int
-	MaxArgBytes         int
-	MaxArgsBytes        int
-	MaxFiles            int
-	Defaults            execution.Limits // run limits when neither language nor request names one
-	Maximums            execution.Limits // largest run limits a request may ask
-	MaxActivePerSession int
-	RunRateLimit        int
-	RunRateWindow       time.Duration
-	IdempotencyTTL      time.Duration
-	MaxWait             time.Duration // longest wait of a one-call run
-	MaxBatch            int
-	RetentionBatch      int
-	QueueCapacity       int
-	QueueTimeout        time.Duration
-	DepthCacheTTL       time.Duration
-	BusyRetryAfter      time.Duration
-	AdminToken          string
-	MetricsToken        string
-	SwaggerEnable       bool
-	QuotaMaxActive      int // per API key; 0 = unlimited
-	QuotaRunRateLimit   int // runs per QuotaRunRateWindow per API key; 0 = unlimited
-	QuotaRunRateWindow  time.Duration
-}
-
-func (c Config) settings() settings {
-	return settings{
-		Version:             c.Version,
-		MaxBodyBytes:        c.MaxBodyBytes,
-		MaxCodeBytes:        c.MaxCodeBytes,
-		MaxStdinBytes:       c.MaxStdinBytes,
-		MaxArgs:             c.MaxArgs,
-		MaxArgBytes:         c.MaxArgBytes,
-		MaxArgsBytes:        c.MaxArgsBytes,
-		MaxFiles:            c.MaxFiles,
-		Defaults:            c.Defaults(),
-		Maximums:            c.Maximums(),
-		MaxActivePerSession: c.MaxActivePerSession,
-		RunRateLimit:        c.RunRateLimit,
-		RunRateWindow:       c.RunRateWindow,
-		IdempotencyTTL:      c.IdempotencyTTL,
-		MaxWait:             time.Duration(c.MaxWaitMS) * time.Millisecond,
-		MaxBatch:            c.MaxBatch,
-		RetentionBatch:      c.RetentionBatch,
-		QueueCapacity:       c.QueueCapacity,
-		QueueTimeout:        c.QueueTimeout,
-		DepthCacheTTL:       c.DepthCacheTTL,
-		BusyRetryAfter:      c.BusyRetryAfter,
-		AdminToken:          c.AdminToken,
-		MetricsToken:        c.MetricsToken,
-		SwaggerEnable:       c.SwaggerEnable,
-		QuotaMaxActive:      c.QuotaMaxActive,
-		QuotaRunRateLimit:   c.QuotaRunRateLimit,
-		QuotaRunRateWindow:  c.QuotaRunRateWindow,
-	}.withDefaults()
-}
-
-// withDefaults returns c with its zero fields set to their defaults.
-func (c settings) withDefaults() settings {
-	def := func(v *int, d int) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
-	defDur := func(v *time.Duration, d time.Duration) {
-		if *v <= 0 {
-			*v = d
-		}
-	}
+// withDefaults returns c with the API's own zero knobs set to their defaults.
+func (c Config) withDefaults() Config {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
-	d := config.Default()
-	def(&c.MaxBodyBytes, d.MaxBodyBytes)
-	def(&c.MaxCodeBytes, d.MaxCodeBytes)
-	def(&c.MaxStdinBytes, d.MaxStdinBytes)
-	def(&c.MaxArgs, d.MaxArgs)
-	def(&c.MaxArgBytes, d.MaxArgBytes)
-	def(&c.MaxArgsBytes, d.MaxArgsBytes)
-	def(&c.MaxFiles, d.MaxFiles)
-	def(&c.MaxBatch, d.MaxBatch)
-	dl, ml := d.Defaults(), d.Maximums()
-	def(&c.Defaults.TimeLimitMS, dl.TimeLimitMS)
-	def(&c.Defaults.MemoryLimitMB, dl.MemoryLimitMB)
-	def(&c.Defaults.MaxProcesses, dl.MaxProcesses)
-	def(&c.Defaults.OutputLimitBytes, dl.OutputLimitBytes)
-	def(&c.Maximums.TimeLimitMS, ml.TimeLimitMS)
-	def(&c.Maximums.MemoryLimitMB, ml.MemoryLimitMB)
-	def(&c.Maximums.MaxProcesses, ml.MaxProcesses)
-	def(&c.Maximums.OutputLimitBytes, ml.OutputLimitBytes)
-	def(&c.QueueCapacity, d.QueueCapacity)
-	def(&c.RetentionBatch, d.RetentionBatch)
-	defDur(&c.RunRateWindow, d.RunRateWindow)
-	defDur(&c.QuotaRunRateWindow, d.QuotaRunRateWindow)
-	defDur(&c.IdempotencyTTL, d.IdempotencyTTL)
-	defDur(&c.MaxWait, time.Duration(d.MaxWaitMS)*time.Millisecond)
-	defDur(&c.QueueTimeout, d.QueueTimeout)
-	defDur(&c.DepthCacheTTL, 250*time.Millisecond)
-	defDur(&c.BusyRetryAfter, 5*time.Second)
+	if c.DepthCacheTTL <= 0 {
+		c.DepthCacheTTL = 250 * time.Millisecond
+	}
+	if c.BusyRetryAfter <= 0 {
+		c.BusyRetryAfter = 5 * time.Second
+	}
 	return c
 }
+
+// maxWait is the longest wait of a one-call run (MAX_WAIT_MS).
+func (c Config) maxWait() time.Duration { return time.Duration(c.MaxWaitMS) * time.Millisecond }
 
 // server holds what every handler needs.
 type server struct {
 	deps    Deps
 	tracer  trace.Tracer
-	cfg     settings
+	cfg     Config
 	depth   *depthCache
 	keys    keyring
 	origins originSet
@@ -222,12 +131,11 @@ func newServer(d Deps, conf Config) *server {
 	if d.Languages == nil {
 		d.Languages = noLanguages{}
 	}
-	c := conf.settings()
-	keys, err := conf.Keys()
-	ring := newKeyring(keys)
-	if err != nil {
-		// config.Load refuses bad keys at start; a Config built by hand fails closed: no key is valid.
-		d.Logger.Error("API_KEYS is invalid; every request will be refused", "error", err)
+	c := conf.withDefaults()
+	ring := newKeyring(conf.Keys)
+	if conf.APIKeys != "" && len(conf.Keys) == 0 {
+		// config.Load parses API_KEYS into Keys; a Config built by hand without them fails closed: no key is valid.
+		d.Logger.Error("API_KEYS is set but not parsed (use config.Load); every request will be refused")
 		ring = keyring{keys: []hashedKey{{}}}
 	}
 	origins, err := conf.Origins()

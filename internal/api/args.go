@@ -12,7 +12,7 @@ type argBounds struct {
 	count, each, total int
 }
 
-func (c settings) argBounds() argBounds {
+func (c Config) argBounds() argBounds {
 	return argBounds{count: c.MaxArgs, each: c.MaxArgBytes, total: c.MaxArgsBytes}
 }
 

@@ -21,6 +21,7 @@ const (
 // withKeys turns authentication on with the keys alice and bob, and live events on.
 func withKeys(c *api.Config, d *api.Deps) {
 	c.APIKeys = "alice:" + aliceKey + ",bob:" + bobKey
+	c.Keys = []config.APIKey{{Name: "alice", Secret: aliceKey}, {Name: "bob", Secret: bobKey}}
 	d.Metrics = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("# metrics\n")) })
 	d.Broker = memstream.New(memstream.Config{})
 }

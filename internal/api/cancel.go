@@ -62,9 +62,8 @@ func (s *server) cancel(ctx context.Context, id string) (execution.Execution, er
 			return e, err
 		}
 		if ok {
-			s.deps.Logger.LogAttrs(ctx, slog.LevelInfo, "execution transition", slog.String("execution_id", id),
-				slog.String("session_id", e.SessionID), slog.String("status", string(execution.StatusCancelled)),
-				slog.String("reason", string(execution.ReasonCancelled)), slog.Time("at", s.deps.Now()))
+			execution.LogTransition(ctx, s.deps.Logger.With(slog.String("execution_id", id), slog.String("session_id", e.SessionID)),
+				execution.StatusCancelled, execution.ReasonCancelled, s.deps.Now())
 			s.stopRun(ctx, e)
 			return s.deps.Store.GetExecution(ctx, id)
 		}
@@ -81,7 +80,7 @@ func (s *server) sendCancel(ctx context.Context, e execution.Execution) bool {
 	if s.deps.Broker == nil {
 		return false
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceWait)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), brokerWait)
 	defer cancel()
 	if err := s.deps.Broker.SendControl(cctx, e.ID, stream.Control{Type: stream.ControlCancel}); err != nil {
 		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "cancel not sent to the worker; recording it here",
@@ -114,13 +113,13 @@ func (s *server) stopRun(ctx context.Context, e execution.Execution) {
 	if s.deps.Broker == nil {
 		return
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), announceWait)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), brokerWait)
 	defer cancel()
 	if err := s.deps.Broker.SendControl(cctx, e.ID, stream.Control{Type: stream.ControlCancel}); err != nil {
 		s.deps.Logger.LogAttrs(ctx, slog.LevelWarn, "cancel not sent to the worker; it stops when it renews its lease",
 			slog.String("execution_id", e.ID), slog.Any("error", err))
 	}
 	if e.Status == execution.StatusQueued {
-		s.announceResult(ctx, e.ID)
+		s.publishResult(ctx, e.ID)
 	}
 }

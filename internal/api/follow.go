@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/stream"
 )
@@ -80,7 +81,7 @@ func (s *server) drain(ctx context.Context, sub stream.Subscription, f *feed, ou
 		events, err := sub.Next(nctx)
 		cancel()
 		for _, ev := range events {
-			if werr := out.event(ctx, ev.Seq, ev.Type, wireData(f.executionID, ev)); werr != nil {
+			if werr := out.event(ctx, ev.Seq, ev.Type, event.Wire(f.executionID, ev)); werr != nil {
 				return true, werr
 			}
 			f.cursor = ev.Seq
@@ -150,7 +151,7 @@ func (s *server) finishedWithoutTopic(ctx context.Context, f feed, out sink) (bo
 
 // sendStored sends the stored execution as the final "result" event.
 func (s *server) sendStored(ctx context.Context, e execution.Execution, out sink) error {
-	b, err := ResultJSON(e)
+	b, err := event.ResultJSON(e)
 	if err != nil {
 		return err
 	}

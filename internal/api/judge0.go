@@ -62,7 +62,7 @@ func (s *server) judge0Create(w http.ResponseWriter, r *http.Request) {
 		judge0Fail(w, cerr.status, cerr.message, nil)
 		return
 	}
-	wait := s.cfg.MaxWait
+	wait := s.cfg.maxWait()
 	if !q.wait {
 		wait = 0
 	}

@@ -7,7 +7,7 @@ import "net/http"
 // judge0ConfigInfo serves GET /config_info, which Judge0 clients read to learn whether wait and
 // batches are on and which limits they may ask for.
 func (s *server) judge0ConfigInfo(w http.ResponseWriter, _ *http.Request) {
-	d, m := s.cfg.Defaults, s.cfg.Maximums
+	d, m := s.cfg.Defaults(), s.cfg.Maximums()
 	secs := func(ms int) float64 { return float64(ms) / 1000 }
 	writeJSON(w, http.StatusOK, map[string]any{
 		"enable_wait_result": true, "enable_compiler_options": false, "allowed_languages_for_compile_options": []string{},

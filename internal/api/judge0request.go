@@ -84,7 +84,7 @@ func (s *server) judge0Run(in judge0Request, b64 bool) (judge0Language, runReque
 		req.Args = strings.Fields(*in.CommandLineArguments)
 	}
 	// A run has one time limit; it takes the smaller of the CPU and wall-clock limits asked.
-	max := s.cfg.Maximums
+	max := s.cfg.Maximums()
 	for _, f := range []struct {
 		name  string
 		v     *float64

@@ -41,7 +41,7 @@ func (s *server) language(field, id string) (language.Language, error) {
 // defaultLimits are a language's run limits: its own where set, the service's elsewhere, and
 // never above the operator's maximums.
 func (s *server) defaultLimits(l language.Language) execution.Limits {
-	d, m := s.cfg.Defaults, s.cfg.Maximums
+	d, m := s.cfg.Defaults(), s.cfg.Maximums()
 	pick := func(own, def, max int) int {
 		if own > 0 {
 			def = own

@@ -101,7 +101,7 @@ func (s *server) pistonExecute(w http.ResponseWriter, r *http.Request) {
 		pistonFail(w, *cerr)
 		return
 	}
-	e, err := s.admitAndWait(r.Context(), req, s.cfg.MaxWait)
+	e, err := s.admitAndWait(r.Context(), req, s.cfg.maxWait())
 	switch {
 	case err != nil:
 		ce := s.compatErrorOf(r.Context(), "piston-execute", err)
@@ -109,7 +109,7 @@ func (s *server) pistonExecute(w http.ResponseWriter, r *http.Request) {
 		pistonFail(w, ce)
 	case !e.Status.Terminal():
 		pistonFail(w, compatError{status: http.StatusGatewayTimeout, message: fmt.Sprintf(
-			"execution %s did not end within %v (MAX_WAIT_MS); GET /executions/%s has it", e.ID, s.cfg.MaxWait, e.ID)})
+			"execution %s did not end within %v (MAX_WAIT_MS); GET /executions/%s has it", e.ID, s.cfg.maxWait(), e.ID)})
 	case e.Result.Reason == execution.ReasonInternal:
 		pistonFail(w, compatError{status: http.StatusInternalServerError, message: "internal error"})
 	default:

@@ -87,10 +87,10 @@ func (s *server) admitAndWait(ctx context.Context, req runRequest, wait time.Dur
 // waitFor is a requested wait in milliseconds, MAX_WAIT_MS when absent; above it is a 422.
 func (s *server) waitFor(field string, ms *int) (time.Duration, error) {
 	if ms == nil {
-		return s.cfg.MaxWait, nil
+		return s.cfg.maxWait(), nil
 	}
-	if *ms < 0 || time.Duration(*ms)*time.Millisecond > s.cfg.MaxWait {
-		return 0, unprocessable(field, "wait_ms must be between 0 and %d", s.cfg.MaxWait.Milliseconds())
+	if *ms < 0 || time.Duration(*ms)*time.Millisecond > s.cfg.maxWait() {
+		return 0, unprocessable(field, "wait_ms must be between 0 and %d", s.cfg.maxWait().Milliseconds())
 	}
 	return time.Duration(*ms) * time.Millisecond, nil
 }

@@ -18,12 +18,12 @@ import (
 
 	"livecode/internal/api"
 	"livecode/internal/config"
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/queue"
 	"livecode/internal/queue/memqueue"
 	"livecode/internal/store/sqlite"
-	"livecode/internal/stream"
 	"livecode/internal/stream/memstream"
 )
 
@@ -207,23 +207,10 @@ func (b *bundle) workLive(t *testing.T, br *memstream.Broker, gate <-chan struct
 				Stdout: out, Output: out, ExitCode: &zero, ExecutionTimeMS: &ms, CPUTimeMS: &ms}, time.Now()); err != nil || br == nil {
 				return err
 			}
-			return publishResult(ctx, b.store, br, e.ID)
+			return event.PublishResult(ctx, br, b.store, e.ID)
 		})
 	}()
 	t.Cleanup(func() { cancel(); wg.Wait() })
-}
-
-// publishResult publishes the stored execution id as its topic's final event.
-func publishResult(ctx context.Context, st *sqlite.Store, br *memstream.Broker, id string) error {
-	done, err := st.GetExecution(ctx, id)
-	if err != nil {
-		return err
-	}
-	data, err := api.ResultJSON(done)
-	if err != nil {
-		return err
-	}
-	return br.Publish(ctx, stream.ExecutionTopic(id), stream.Event{Type: stream.TypeResult, Data: string(data)})
 }
 
 // waitTerminal polls an execution until it is terminal.

@@ -124,7 +124,7 @@ func (s *server) newExecution(ctx context.Context, r *runRequest, limits executi
 // so an execution is never left QUEUED without either a job or a terminal state.
 func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	ctx = context.WithoutCancel(ctx)
-	s.announceQueued(ctx, e)
+	s.publishQueued(ctx, e)
 	qctx, cancel := context.WithTimeout(ctx, s.cfg.QueueTimeout)
 	qctx, span := s.tracer.Start(qctx, "enqueue", trace.WithAttributes(attribute.String("execution_id", e.ID)))
 	err := s.deps.Queue.Enqueue(qctx, execution.Job{ExecutionID: e.ID, TraceParent: tracing.Inject(qctx)})
@@ -132,8 +132,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 	cancel()
 	log := s.deps.Logger.With(slog.String("execution_id", e.ID), slog.String("session_id", e.SessionID))
 	if err == nil {
-		log.LogAttrs(ctx, slog.LevelInfo, "execution transition", slog.String("status", string(e.Status)),
-			slog.String("language", e.Language), slog.Time("at", e.QueuedAt))
+		execution.LogTransition(ctx, log, e.Status, "", e.QueuedAt, slog.String("language", e.Language))
 		return nil
 	}
 	if errors.Is(err, queue.ErrFull) {
@@ -151,7 +150,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 		log.LogAttrs(ctx, slog.LevelWarn, "enqueue reported an error but the execution was already taken", slog.Any("error", err))
 		return nil
 	}
-	s.announceResult(ctx, e.ID)
+	s.publishResult(ctx, e.ID)
 	log.LogAttrs(ctx, slog.LevelWarn, "execution refused: queue unavailable", slog.String("status", string(execution.StatusFailed)),
 		slog.String("reason", string(execution.ReasonQueueUnavailable)), slog.Time("at", s.deps.Now()), slog.Any("error", err))
 	if errors.Is(err, queue.ErrFull) {
@@ -162,7 +161,7 @@ func (s *server) enqueue(ctx context.Context, e execution.Execution) error {
 
 // limits applies the request's limits over the defaults; a limit above its maximum is a 422 naming it.
 func (s *server) limits(def execution.Limits, req RunLimits) (execution.Limits, error) {
-	max := s.cfg.Maximums
+	max := s.cfg.Maximums()
 	l := def
 	for _, f := range []struct {
 		name     string

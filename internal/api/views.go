@@ -5,6 +5,7 @@ package api
 import (
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/language"
 	"livecode/internal/session"
@@ -42,29 +43,9 @@ type executionSummary struct {
 	FinishedAt      *time.Time       `json:"finished_at" nullable:"true"`
 }
 
-// executionView is a whole execution; what is not known yet is null.
-type executionView struct {
-	ExecutionID     string           `json:"execution_id"`
-	SessionID       string           `json:"session_id"`
-	Language        string           `json:"language"`
-	Status          execution.Status `json:"status" enum:"QUEUED,RUNNING,COMPLETED,FAILED,TIMEOUT,CANCELLED"`
-	Stdout          *string          `json:"stdout"`
-	Stderr          *string          `json:"stderr"`
-	Output          *string          `json:"output" doc:"stdout and stderr interleaved in the order the program wrote them"`
-	CompileOutput   *string          `json:"compile_output"`
-	CompileTimeMS   *int64           `json:"compile_time_ms" doc:"Time the compile step took; null when the language does not compile or the compile cache had the program"`
-	ExitCode        *int             `json:"exit_code"`
-	Signal          *string          `json:"signal"`
-	Reason          *string          `json:"reason" doc:"Why the execution ended as it did, e.g. exit_nonzero, time_limit, memory_limit, output_limit, internal"`
-	ExecutionTimeMS *int64           `json:"execution_time_ms"`
-	CPUTimeMS       *int64           `json:"cpu_time_ms"`
-	MemoryKB        *int64           `json:"memory_kb"`
-	Attempts        int              `json:"attempts"`
-	Limits          execution.Limits `json:"limits"`
-	QueuedAt        time.Time        `json:"queued_at"`
-	StartedAt       *time.Time       `json:"started_at" nullable:"true"`
-	FinishedAt      *time.Time       `json:"finished_at" nullable:"true"`
-}
+// executionView is a whole execution; its home is the event package, since the final "result"
+// event carries the same document.
+type executionView = event.ExecutionView
 
 // languageView is a language clients may choose.
 type languageView struct {
@@ -88,34 +69,17 @@ func viewSaved(s session.Session) sessionSaved {
 }
 
 func summarize(e execution.Execution) executionSummary {
-	return executionSummary{ExecutionID: e.ID, Language: e.Language, Status: e.Status,
-		Reason: reasonOf(e), ExitCode: e.Result.ExitCode, ExecutionTimeMS: e.Result.ExecutionTimeMS,
-		QueuedAt: e.QueuedAt.UTC(), StartedAt: utc(e.StartedAt), FinishedAt: utc(e.FinishedAt)}
+	v := event.View(e)
+	return executionSummary{ExecutionID: v.ExecutionID, Language: v.Language, Status: v.Status,
+		Reason: v.Reason, ExitCode: v.ExitCode, ExecutionTimeMS: v.ExecutionTimeMS,
+		QueuedAt: v.QueuedAt, StartedAt: v.StartedAt, FinishedAt: v.FinishedAt}
 }
 
-func viewExecution(e execution.Execution) executionView {
-	v := executionView{ExecutionID: e.ID, SessionID: e.SessionID, Language: e.Language, Status: e.Status,
-		ExitCode: e.Result.ExitCode, Reason: reasonOf(e), ExecutionTimeMS: e.Result.ExecutionTimeMS,
-		CPUTimeMS: e.Result.CPUTimeMS, MemoryKB: e.Result.MemoryKB, CompileTimeMS: e.Result.CompileTimeMS, Attempts: e.Attempts, Limits: e.Limits,
-		QueuedAt: e.QueuedAt.UTC(), StartedAt: utc(e.StartedAt), FinishedAt: utc(e.FinishedAt)}
-	if e.Status.Terminal() {
-		r := e.Result
-		v.Stdout, v.Stderr, v.Output = &r.Stdout, &r.Stderr, &r.Output
-		v.Signal, v.CompileOutput = nonEmpty(r.Signal), nonEmpty(r.CompileOutput)
-	}
-	return v
-}
+func viewExecution(e execution.Execution) executionView { return event.View(e) }
 
 func viewLanguage(l language.Language) languageView {
 	return languageView{ID: l.ID, Name: l.Name, Version: l.Version, SourceFile: l.SourceFile,
 		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits, StarterCode: l.Starter}
-}
-
-func reasonOf(e execution.Execution) *string {
-	if !e.Status.Terminal() {
-		return nil
-	}
-	return nonEmpty(string(e.Result.Reason))
 }
 
 func nonEmpty(s string) *string {
@@ -123,12 +87,4 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

@@ -95,7 +95,7 @@ func (s *server) readControls(ctx context.Context, c *websocket.Conn, out *wsSin
 			out.reply(ctx, "unknown message type "+m.Type+"; expected stdin, close_stdin or cancel")
 			continue
 		}
-		sctx, scancel := context.WithTimeout(ctx, announceWait*2)
+		sctx, scancel := context.WithTimeout(ctx, brokerWait*2)
 		err = s.deps.Broker.SendControl(sctx, id, ctl)
 		scancel()
 		switch {

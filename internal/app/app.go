@@ -135,7 +135,7 @@ func Run(ctx context.Context, o Options) error {
 		}()
 	}
 	if o.Role.works() {
-		if err := startWorkers(ctx, workCtx, &wg, o, st, q, broker, langs, m, tp, log); err != nil {
+		if err := startWorkers(ctx, workCtx, &wg, o, workerParts{store: st, queue: q, broker: broker, langs: langs, metrics: m, tracer: tp, log: log}); err != nil {
 			return err
 		}
 	}
@@ -171,12 +171,22 @@ func SandboxConfig(cfg config.Config, slots int, log *slog.Logger) sandbox.Confi
 		CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}}
 }
 
+// workerParts are the opened parts startWorkers wires into the queue consumer and the reaper.
+type workerParts struct {
+	store   store.Store
+	queue   queue.Queue
+	broker  stream.Broker
+	langs   *language.Registry
+	metrics *metrics.Metrics
+	tracer  trace.TracerProvider
+	log     *slog.Logger
+}
+
 // startWorkers starts the queue consumer and the reaper. In the embedded mode no other process
 // can hold a lease, so leases left by a killed process are expired and every QUEUED execution
 // is queued again before the first job is taken.
-func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, st store.Store, q queue.Queue, broker stream.Broker,
-	langs *language.Registry, m *metrics.Metrics, tp trace.TracerProvider, log *slog.Logger) error {
-	cfg := o.Config
+func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, p workerParts) error {
+	cfg, st, q, log := o.Config, p.store, p.queue, p.log
 	cache, err := compilecache.Open(cfg.CompileCacheDir, compilecache.Bounds{MaxBytes: cfg.CompileCacheMaxBytes,
 		MaxEntries: cfg.CompileCacheMaxEntries, MaxEntryBytes: cfg.CompileCacheMaxEntryBytes, MaxEntryFiles: cfg.CompileCacheMaxEntryFiles})
 	if err != nil {
@@ -184,16 +194,16 @@ func startWorkers(ctx, workCtx context.Context, wg *sync.WaitGroup, o Options, s
 	}
 	sc := SandboxConfig(cfg, cfg.Workers, log)
 	sc.Cache = cache
-	sc.Stages = m.Stage
+	sc.Stages = p.metrics.Stage
 	sb, err := sandbox.New(sc)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	host, _ := os.Hostname()
-	w := worker.New(st, sb, langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
-		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: m, Broker: broker, Result: api.ResultJSON, Tracer: tp})
+	w := worker.New(st, sb, p.langs, worker.Config{ID: host + ":" + strconv.Itoa(os.Getpid()), Lease: cfg.LeaseDuration,
+		MaxAttempts: cfg.MaxAttempts, Logger: log, Observer: p.metrics, Broker: p.broker, Tracer: p.tracer})
 	reaper := worker.NewReaper(st, q, worker.ReaperConfig{Interval: cfg.ReapInterval, QueuedGrace: cfg.RequeueAfter, MaxAttempts: cfg.MaxAttempts, Logger: log,
-		Broker: broker, Result: api.ResultJSON})
+		Broker: p.broker})
 	if cfg.Redis() == "" {
 		n, err := st.ExpireLeases(ctx, time.Now())
 		if err != nil {

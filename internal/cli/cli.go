@@ -36,7 +36,7 @@ Configuration comes from environment variables and from ./.env when present (see
 `
 
 // Run runs the subcommand in args (without the program name) and returns the exit status.
-func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

@@ -115,6 +115,9 @@ type Config struct {
 	QuotaMaxActive     int           `env:"QUOTA_MAX_ACTIVE"`     // QUEUED+RUNNING executions per key; 0 = unlimited
 	QuotaRunRateLimit  int           `env:"QUOTA_RUN_RATE_LIMIT"` // runs per window per key; 0 = unlimited
 	QuotaRunRateWindow time.Duration `env:"QUOTA_RUN_RATE_WINDOW" envDefault:"1h"`
+
+	// Keys is API_KEYS parsed, once, by Load.
+	Keys []APIKey `env:"-"`
 }
 
 // APIKey is one client's credential: requests bearing Secret act as Name.
@@ -126,10 +129,10 @@ type APIKey struct {
 // minSecretLen is the shortest secret API_KEYS accepts.
 const minSecretLen = 16
 
-// Keys parses API_KEYS: comma-separated name:secret pairs, names of [a-z0-9_-], secrets of at
+// parseKeys parses API_KEYS: comma-separated name:secret pairs, names of [a-z0-9_-], secrets of at
 // least 16 characters without spaces, no name or secret twice. Empty means no authentication.
 // It returns an error naming the first bad entry (never its secret).
-func (c Config) Keys() ([]APIKey, error) {
+func (c Config) parseKeys() ([]APIKey, error) {
 	if strings.TrimSpace(c.APIKeys) == "" {
 		return nil, nil
 	}
@@ -197,7 +200,12 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = runtime.NumCPU()
 	}
-	return c, c.validate()
+	if err := c.validate(); err != nil {
+		return c, err
+	}
+	var err error
+	c.Keys, err = c.parseKeys()
+	return c, err
 }
 
 func (c Config) validate() error {
@@ -230,9 +238,6 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: RETENTION_EXECUTIONS and RETENTION_SESSIONS must not be negative, RETENTION_INTERVAL and RETENTION_BATCH must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
-	}
-	if _, err := c.Keys(); err != nil {
-		return err
 	}
 	if _, err := c.Origins(); err != nil {
 		return err

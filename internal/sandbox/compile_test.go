@@ -53,7 +53,7 @@ func TestLiveOutput(t *testing.T) {
 	spec := sandbox.Spec{
 		Language: l,
 		Files:    []execution.File{{Content: "import sys, time\nfor i in range(3):\n    print('out', i)\n    print('err', i, file=sys.stderr)\n    time.sleep(0.05)"}},
-		Output: func(_ sandbox.Stream, chunk []byte) {
+		Output: func(_ sandbox.Pipe, chunk []byte) {
 			mu.Lock()
 			live.Write(chunk)
 			mu.Unlock()
@@ -78,7 +78,7 @@ func TestCancel(t *testing.T) {
 	l, _ := b.langs.Lookup("bash")
 	ctx, cancel := context.WithCancel(context.Background())
 	spec := sandbox.Spec{Language: l, Files: []execution.File{{Content: "echo go; sleep 100"}},
-		Output: func(sandbox.Stream, []byte) { cancel() }}
+		Output: func(sandbox.Pipe, []byte) { cancel() }}
 	res, err := b.sb.Run(ctx, spec)
 	if err == nil || res.Status != execution.StatusCancelled {
 		t.Fatalf("got %s, err %v; want CANCELLED and an error", res.Status, err)

@@ -22,10 +22,10 @@ type collector struct {
 	exceeded bool
 	err      error // why reading stopped before both streams ended
 	onLimit  func()
-	live     func(Stream, []byte)
+	live     func(Pipe, []byte)
 }
 
-func (c *collector) write(s Stream, p []byte) {
+func (c *collector) write(s Pipe, p []byte) {
 	c.mu.Lock()
 	room := c.limit - c.total
 	over := len(p) > room
@@ -67,7 +67,7 @@ func (c *collector) drain(stdout, stderr *os.File, broken error) {
 		c.fail(broken)
 		return
 	}
-	streams := []Stream{Stdout, Stderr}
+	streams := []Pipe{Stdout, Stderr}
 	fds := []unix.PollFd{
 		{Fd: int32(stdout.Fd()), Events: unix.POLLIN},
 		{Fd: int32(stderr.Fd()), Events: unix.POLLIN},

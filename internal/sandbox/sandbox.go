@@ -29,20 +29,20 @@ type Spec struct {
 	Limits   execution.Limits
 	// Output, when set, receives every chunk of stdout and stderr as it is written, in order.
 	// It must not block: a slow consumer must drop or buffer on its own side.
-	Output func(stream Stream, chunk []byte)
+	Output func(pipe Pipe, chunk []byte)
 }
 
 // ErrSpec is wrapped by Run's error when the spec can never run as given: an argument holding a
 // NUL byte, or arguments longer than the kernel passes to a program. Running it again fails again.
 var ErrSpec = errors.New("sandbox: the run cannot start as given")
 
-// Stream names an output stream of the program.
-type Stream string
+// Pipe names an output pipe of the program (stdout or stderr).
+type Pipe string
 
-// The output streams.
+// The output pipes.
 const (
-	Stdout Stream = "stdout"
-	Stderr Stream = "stderr"
+	Stdout Pipe = "stdout"
+	Stderr Pipe = "stderr"
 )
 
 // Usage is what a run consumed.

@@ -30,7 +30,7 @@ type step struct {
 	argv   []string
 	limits execution.Limits
 	stdin  io.Reader
-	live   func(Stream, []byte)
+	live   func(Pipe, []byte)
 
 	langMounts []string  // the language's extra read-only host paths
 	work       string    // host dir bound as /work when not dir/work: the overlay of a cached build

@@ -1,12 +1,15 @@
-// Admission of a run: the rules every store applies inside CreateExecution's transaction.
+// Admission of a run: the rules every store applies inside CreateExecution's transaction, and
+// the errors and arithmetic they share, so both engines answer alike.
 
 package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"livecode/internal/execution"
+	"livecode/internal/problem"
 	"livecode/internal/session"
 )
 
@@ -72,7 +75,7 @@ func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Executi
 		}
 	}
 	if status != session.StatusActive {
-		return e, false, ErrSessionClosed(n.SessionID)
+		return e, false, errSessionClosed(n.SessionID)
 	}
 	if n.SaveCode {
 		if err := tx.SaveCode(ctx, n); err != nil {
@@ -93,7 +96,7 @@ func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Executi
 		if err != nil {
 			return e, false, err
 		}
-		if perr := RateCheck(n, runs, oldest); perr != nil {
+		if perr := rateCheck(n, runs, oldest); perr != nil {
 			return e, false, perr
 		}
 	}
@@ -108,7 +111,7 @@ func Admit(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Executi
 			return e, false, err
 		}
 	}
-	return Queued(n), true, nil
+	return queued(n), true, nil
 }
 
 // idempotent looks n's key up: replay is true with the execution the key made; false when the
@@ -118,12 +121,12 @@ func idempotent(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Ex
 	switch {
 	case err != nil || !found:
 		return e, false, err
-	case n.IdempotencyTTL > 0 && !k.CreatedAt.After(IdempotencyCutoff(n)):
+	case n.IdempotencyTTL > 0 && !k.CreatedAt.After(idempotencyCutoff(n)):
 		return e, false, tx.DeleteIdempotencyKey(ctx, n.IdempotencyKey)
 	case k.RequestHash != n.RequestHash:
-		return e, false, ErrIdempotencyMismatch()
+		return e, false, errIdempotencyMismatch()
 	}
-	if e, err = tx.GetExecution(ctx, k.ExecutionID); err != nil || !Refused(e) {
+	if e, err = tx.GetExecution(ctx, k.ExecutionID); err != nil || !refused(e) {
 		return e, err == nil, err
 	}
 	// The run this key made was refused (503): the key is free for the client's retry.
@@ -133,7 +136,7 @@ func idempotent(ctx context.Context, tx AdmitTx, n NewExecution) (e execution.Ex
 // ownerQuota applies the owner's quotas, after LockOwner (always after the session's lock, so
 // two admissions cannot deadlock).
 func ownerQuota(ctx context.Context, tx AdmitTx, n NewExecution, owner string) error {
-	active, rate := OwnerQuotaApplies(n, owner)
+	active, rate := ownerQuotaApplies(n, owner)
 	if !active && !rate {
 		return nil
 	}
@@ -146,7 +149,7 @@ func ownerQuota(ctx context.Context, tx AdmitTx, n NewExecution, owner string) e
 			return err
 		}
 		if count >= int64(n.OwnerMaxActive) {
-			return ErrOwnerActive(owner, n.OwnerMaxActive)
+			return errOwnerActive(owner, n.OwnerMaxActive)
 		}
 	}
 	if rate {
@@ -154,9 +157,117 @@ func ownerQuota(ctx context.Context, tx AdmitTx, n NewExecution, owner string) e
 		if err != nil {
 			return err
 		}
-		if perr := OwnerRateCheck(n, owner, runs, oldest); perr != nil {
+		if perr := ownerRateCheck(n, owner, runs, oldest); perr != nil {
 			return perr
 		}
 	}
 	return nil
+}
+
+// DefaultPageSize is the page size ListExecutions uses when asked for limit <= 0.
+const DefaultPageSize = 20
+
+// ErrSessionNotFound returns the NotFound error for an unknown session.
+func ErrSessionNotFound(id string) *problem.Error {
+	return &problem.Error{Kind: problem.NotFound, Message: fmt.Sprintf("session %s not found", id), Field: "session_id"}
+}
+
+// ErrExecutionNotFound returns the NotFound error for an unknown execution.
+func ErrExecutionNotFound(id string) *problem.Error {
+	return &problem.Error{Kind: problem.NotFound, Message: fmt.Sprintf("execution %s not found", id), Field: "execution_id"}
+}
+
+// errSessionClosed returns the Conflict error for a change to a CLOSED session.
+func errSessionClosed(id string) *problem.Error {
+	return &problem.Error{Kind: problem.Conflict, Message: fmt.Sprintf("session %s is closed", id), Ref: id}
+}
+
+// WhyNotUpdated explains why a conditional update of ACTIVE session id of owner (nil: any)
+// matched nothing, given what reading the session then gave: unknown or another owner's
+// (NotFound, never revealing that it exists), or closed (Conflict).
+func WhyNotUpdated(id string, owner *string, sess session.Session, err error) error {
+	switch {
+	case err != nil:
+		return err
+	case owner != nil && sess.Owner != *owner:
+		return ErrSessionNotFound(id)
+	}
+	return errSessionClosed(id)
+}
+
+// ErrActive returns the Conflict error for a run refused because activeID is still active.
+func ErrActive(activeID string, max int) *problem.Error {
+	return &problem.Error{Kind: problem.Conflict, Ref: activeID,
+		Message: fmt.Sprintf("execution %s is still active (at most %d active per session)", activeID, max)}
+}
+
+// errIdempotencyMismatch returns the Unprocessable error for a key reused with another request.
+func errIdempotencyMismatch() *problem.Error {
+	return &problem.Error{Kind: problem.Unprocessable, Field: "Idempotency-Key",
+		Message: "idempotency key was already used with a different request"}
+}
+
+// rateCheck applies the run rate limit: runs executions were created since now-window, the
+// oldest at oldest. It returns a RateLimited error whose RetryAfter is when the oldest leaves
+// the window (whole seconds, at least one), or nil when another run is allowed.
+func rateCheck(n NewExecution, runs int64, oldest time.Time) *problem.Error {
+	if n.RateLimit <= 0 || n.RateWindow <= 0 || runs < int64(n.RateLimit) {
+		return nil
+	}
+	wait := oldest.Add(n.RateWindow).Sub(n.Now)
+	secs := (wait + time.Second - 1) / time.Second
+	if secs < 1 {
+		secs = 1
+	}
+	return &problem.Error{Kind: problem.RateLimited, RetryAfter: secs * time.Second, Limit: n.RateLimit, Window: n.RateWindow,
+		Message: fmt.Sprintf("at most %d runs per %s per session", n.RateLimit, n.RateWindow)}
+}
+
+// idempotencyCutoff is the creation time before which a stored key has expired.
+func idempotencyCutoff(n NewExecution) time.Time { return n.Now.Add(-n.IdempotencyTTL) }
+
+// CheckAbort validates Abort's status: only a terminal status can end an execution.
+func CheckAbort(status execution.Status) error {
+	if !status.Terminal() {
+		return fmt.Errorf("store: abort with non-terminal status %q", status)
+	}
+	return nil
+}
+
+// CheckFinish validates Finish's result status.
+func CheckFinish(r execution.Result) error {
+	if !r.Status.Terminal() {
+		return fmt.Errorf("store: finish with non-terminal status %q", r.Status)
+	}
+	return nil
+}
+
+// refused reports whether e ended without running because its job could not be queued: the
+// client was told 503, so an idempotency key that made e may be used again.
+func refused(e execution.Execution) bool {
+	return e.Status == execution.StatusFailed && e.Result.Reason == execution.ReasonQueueUnavailable
+}
+
+// errOwnerActive returns the RateLimited error for a run refused by the owner's active quota.
+func errOwnerActive(owner string, max int) *problem.Error {
+	return &problem.Error{Kind: problem.RateLimited,
+		Message: fmt.Sprintf("quota exceeded: API key %s may have at most %d active executions (QUOTA_MAX_ACTIVE)", owner, max)}
+}
+
+// ownerQuotaApplies reports whether the owner's quotas bound a run of a session owned by owner.
+func ownerQuotaApplies(n NewExecution, owner string) (active, rate bool) {
+	if owner == "" {
+		return false, false
+	}
+	return n.OwnerMaxActive > 0, n.OwnerRateLimit > 0 && n.OwnerRateWindow > 0
+}
+
+// ownerRateCheck applies the owner's run quota as rateCheck applies the session's rate limit.
+func ownerRateCheck(n NewExecution, owner string, runs int64, oldest time.Time) *problem.Error {
+	perr := rateCheck(NewExecution{Now: n.Now, RateLimit: n.OwnerRateLimit, RateWindow: n.OwnerRateWindow}, runs, oldest)
+	if perr != nil {
+		perr.Message = fmt.Sprintf("quota exceeded: API key %s may start at most %d runs per %s (QUOTA_RUN_RATE_LIMIT)",
+			owner, n.OwnerRateLimit, n.OwnerRateWindow)
+	}
+	return perr
 }

@@ -11,9 +11,9 @@ import (
 	"livecode/internal/problem"
 )
 
-// EncodeCursor returns the cursor after the item at queuedAt (an execution's queue time, a
+// encodeCursor returns the cursor after the item at queuedAt (an execution's queue time, a
 // session's creation time) with id.
-func EncodeCursor(queuedAt time.Time, id string) string {
+func encodeCursor(queuedAt time.Time, id string) string {
 	raw := strconv.FormatInt(queuedAt.UnixMilli(), 10) + "." + id
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
@@ -43,5 +43,5 @@ func PageOf[T any](rows []T, limit int, pos func(T) (time.Time, string)) ([]T, s
 		return rows, ""
 	}
 	rows = rows[:limit]
-	return rows, EncodeCursor(pos(rows[limit-1]))
+	return rows, encodeCursor(pos(rows[limit-1]))
 }

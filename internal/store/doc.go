@@ -7,7 +7,7 @@
 // a terminal one. Admission rules are written once here: Admit applies them over a driver's
 // small AdmitTx inside the driver's CreateExecution transaction (session exists and is
 // ACTIVE, idempotency keys, per-session and per-owner limits), with the shared errors in
-// admission.go. Cursors (EncodeCursor) and list encodings are shared helpers. Store methods
+// admit.go beside them. Cursors (DecodeCursor, PageOf) and list encodings are shared helpers. Store methods
 // return *problem.Error for refusals and NotFound; anything else is infrastructure trouble.
 // The SQL itself lives in each driver's queries.sql, compiled by sqlc.
 package store

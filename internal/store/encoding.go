@@ -28,9 +28,9 @@ func DecodeList[T any](s string, v *[]T) error {
 	return json.Unmarshal([]byte(s), v)
 }
 
-// Queued returns the execution CreateExecution stores for n, as GetExecution will read it back
+// queued returns the execution CreateExecution stores for n, as GetExecution will read it back
 // (times at millisecond precision in UTC, empty lists as nil).
-func Queued(n NewExecution) execution.Execution {
+func queued(n NewExecution) execution.Execution {
 	e := execution.Execution{ID: n.ID, SessionID: n.SessionID, Language: n.Language, Code: n.Code,
 		Stdin: n.Stdin, Limits: n.Limits, Interactive: n.Interactive, ExpectedOutput: n.ExpectedOutput,
 		Status: execution.StatusQueued, QueuedAt: Millis(n.Now)}

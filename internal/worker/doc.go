@@ -7,7 +7,7 @@
 // length and cancels the run if it is lost), then finish (Store.Finish, fenced by worker id
 // and attempt). A program's failure is a Result; only infrastructure trouble is returned as an
 // error, which the queue retries, up to MaxAttempts before the execution ends FAILED internal.
-// With a Broker, live.go and publish.go publish status and output as they happen, stdin.go
+// With a Broker, live.go and publish.go publish status and output (through package event) as they happen, stdin.go
 // applies the client's controls, and result.go publishes the final "result" event.
 //
 // Reaper (NewReaper, Run, Sweep) queues again the executions that lost their job: QUEUED too

@@ -8,22 +8,29 @@ import (
 	"sync"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
 	"livecode/internal/stream"
 )
 
-// live starts publishing e's status and output and applying its controls, adjusting spec. An
-// interactive execution's stdin is its stored text, then stays open for "stdin" controls until a
-// "close_stdin" (or the run's end); otherwise it is the stored text, then EOF.
-// The returned stop stops listening to controls; call it once the run is over. The publisher
-// goes on until announce closes it.
-func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
-	spec *sandbox.Spec, cancel context.CancelCauseFunc) (*publisher, func()) {
-	p := newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
-	p.status(StatusData{ExecutionID: e.ID, SessionID: e.SessionID, Status: string(execution.StatusRunning),
-		Attempt: e.Attempts, At: started.UTC()})
-	spec.Output = func(s sandbox.Stream, chunk []byte) {
+// newRunPublisher returns the publisher of e's live events, or nil when there is no broker.
+func (w *Worker) newRunPublisher(e execution.Execution, log *slog.Logger) *publisher {
+	if w.cfg.Broker == nil {
+		return nil
+	}
+	return newPublisher(w.cfg.Broker, e.ID, e.SessionID, w.cfg.FlushInterval, w.cfg.MaxPending, log)
+}
+
+// startPublishing publishes e's RUNNING status and output through p and applies its controls,
+// adjusting spec. An interactive execution's stdin is its stored text, then stays open for
+// "stdin" controls until a "close_stdin" (or the run's end); otherwise it is the stored text,
+// then EOF. The returned stop stops listening to controls; call it once the run is over. p
+// goes on until finishPublishing closes it.
+func (w *Worker) startPublishing(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time,
+	p *publisher, spec *sandbox.Spec, cancel context.CancelCauseFunc) func() {
+	p.status(event.Status(e, execution.StatusRunning, e.Attempts, started))
+	spec.Output = func(s sandbox.Pipe, chunk []byte) {
 		if s == sandbox.Stderr {
 			p.output(stream.TypeStderr, chunk)
 		} else {
@@ -39,7 +46,7 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 	cctx, stopControls := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { applyControls(cctx, w.cfg.Broker, e.ID, in, cancel, log) })
-	return p, func() {
+	return func() {
 		stopControls()
 		if in != nil {
 			in.close() // ends the sandbox's copy of stdin if the program never read to EOF
@@ -48,9 +55,9 @@ func (w *Worker) live(ctx context.Context, log *slog.Logger, e execution.Executi
 	}
 }
 
-// announce publishes, off the worker's path, what p still holds and then the execution's
+// finishPublishing publishes, off the worker's path, what p still holds and then the execution's
 // result event if it is terminal. The next job need not wait for the broker; Wait does.
-func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
+func (w *Worker) finishPublishing(ctx context.Context, id string, p *publisher) {
 	if w.cfg.Broker == nil {
 		return
 	}
@@ -59,7 +66,7 @@ func (w *Worker) announce(ctx context.Context, id string, p *publisher) {
 		if p != nil {
 			p.close()
 		}
-		w.events.result(ctx, id)
+		publishResult(ctx, w.cfg.Broker, w.store, w.cfg.Logger, id)
 	})
 }
 
@@ -78,7 +85,7 @@ func (w *Worker) cancelled(ctx context.Context, log *slog.Logger, e execution.Ex
 	case err != nil:
 		log.Error("record cancel", "err", err)
 	case ok:
-		log.Info("execution transition", "status", execution.StatusCancelled, "reason", execution.ReasonCancelled, "at", w.cfg.Now())
+		execution.LogTransition(ctx, log, execution.StatusCancelled, execution.ReasonCancelled, w.cfg.Now())
 	default:
 		log.Info("run stopped: cancelled")
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
@@ -71,7 +72,7 @@ func TestLiveEventsInWriteOrderThenResult(t *testing.T) {
 		t.Fatalf("execution topic: %s", types(events))
 	}
 	sess := readTopic(t, broker, stream.SessionTopic(b.exec.SessionID), 100*time.Millisecond)
-	var c chunkData
+	var c event.ChunkData
 	if len(sess) != 5 || json.Unmarshal([]byte(sess[1].Data), &c) != nil || c.ExecutionID != b.exec.ID || c.Data != "ab" {
 		t.Fatalf("session topic: %s", types(sess))
 	}

@@ -4,12 +4,12 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
+	"livecode/internal/event"
 	"livecode/internal/stream"
 )
 
@@ -17,31 +17,6 @@ import (
 type Broker interface {
 	Publish(ctx context.Context, topic string, events ...stream.Event) error
 	Controls(ctx context.Context, executionID string) (<-chan stream.Control, error)
-}
-
-// chunkData is the JSON Data of an output chunk on a session topic, where events of several
-// executions mix; an execution topic carries the chunk's bare text, as stream documents.
-type chunkData struct {
-	ExecutionID string `json:"execution_id"`
-	Data        string `json:"data"`
-}
-
-// StatusData is the JSON Data of a "status" event.
-type StatusData struct {
-	ExecutionID string    `json:"execution_id"`
-	SessionID   string    `json:"session_id"`
-	Status      string    `json:"status"`
-	Attempt     int       `json:"attempt,omitempty"` // a higher attempt than seen before means the run restarted
-	At          time.Time `json:"at"`
-}
-
-// DroppedType is the type of an event saying output chunks were not streamed (the broker was
-// unavailable or slower than the program); the stored result still has them.
-const DroppedType = "dropped"
-
-type droppedData struct {
-	ExecutionID string `json:"execution_id"`
-	Bytes       int    `json:"bytes"`
 }
 
 // pendingEvent is an event waiting for the publisher; consecutive chunks of one stream are
@@ -55,9 +30,8 @@ type pendingEvent struct {
 // add never blocks: past maxBytes waiting, chunks are dropped and counted.
 type publisher struct {
 	b         Broker
-	execTopic string
-	sessTopic string
 	id        string
+	sessionID string
 	interval  time.Duration
 	maxBytes  int
 	log       *slog.Logger
@@ -80,18 +54,14 @@ const (
 )
 
 func newPublisher(b Broker, execID, sessionID string, interval time.Duration, maxBytes int, log *slog.Logger) *publisher {
-	p := &publisher{b: b, execTopic: stream.ExecutionTopic(execID), sessTopic: stream.SessionTopic(sessionID),
-		id: execID, interval: interval, maxBytes: maxBytes, log: log,
+	p := &publisher{b: b, id: execID, sessionID: sessionID, interval: interval, maxBytes: maxBytes, log: log,
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go p.loop()
 	return p
 }
 
 // status queues a status event; status events are never dropped for size.
-func (p *publisher) status(d StatusData) {
-	b, _ := json.Marshal(d) // cannot fail: strings, an int and a time
-	p.add(stream.TypeStatus, b, true)
-}
+func (p *publisher) status(ev stream.Event) { p.add(ev.Type, []byte(ev.Data), true) }
 
 // output queues a chunk of the program's output. It is called by the sandbox as the program
 // writes, so it only appends under a mutex.
@@ -168,31 +138,18 @@ func (p *publisher) flush() {
 	if len(batch) == 0 && dropped == 0 {
 		return
 	}
-	execEvents := make([]stream.Event, 0, len(batch)+1)
-	sessEvents := make([]stream.Event, 0, len(batch)+1)
+	events := make([]stream.Event, 0, len(batch)+1)
 	if dropped > 0 {
-		b, _ := json.Marshal(droppedData{ExecutionID: p.id, Bytes: dropped})
-		e := stream.Event{Type: DroppedType, Data: string(b)}
-		execEvents, sessEvents = append(execEvents, e), append(sessEvents, e)
+		events = append(events, event.Dropped(p.id, dropped))
 	}
 	size := 0
 	for _, pe := range batch {
 		size += len(pe.data)
-		if pe.typ == stream.TypeStatus {
-			e := stream.Event{Type: pe.typ, Data: string(pe.data)}
-			execEvents, sessEvents = append(execEvents, e), append(sessEvents, e)
-			continue
-		}
-		execEvents = append(execEvents, stream.Event{Type: pe.typ, Data: string(pe.data)})
-		b, _ := json.Marshal(chunkData{ExecutionID: p.id, Data: string(pe.data)})
-		sessEvents = append(sessEvents, stream.Event{Type: pe.typ, Data: string(b)})
+		events = append(events, stream.Event{Type: pe.typ, Data: string(pe.data)})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), publishWait)
 	defer cancel()
-	err := p.b.Publish(ctx, p.execTopic, execEvents...)
-	if err == nil {
-		err = p.b.Publish(ctx, p.sessTopic, sessEvents...)
-	}
+	err := event.Publish(ctx, p.b, p.id, p.sessionID, events...)
 	if err != nil && !errors.Is(err, stream.ErrFinished) {
 		p.mu.Lock()
 		p.dropped += dropped + size

@@ -31,17 +31,15 @@ type ReaperConfig struct {
 	Batch       int           // orphans handled per sweep; default 500
 	Logger      *slog.Logger
 	Now         func() time.Time
-	Broker      Broker     // when set, an execution the reaper ends gets its final "result" event
-	Result      ResultFunc // Data of that event; default a short summary
+	Broker      Broker // when set, an execution the reaper ends gets its final "result" event
 }
 
 // Reaper periodically requeues orphaned executions. Enqueue is idempotent for a pending job, so
 // requeuing one that still has its job is harmless.
 type Reaper struct {
-	store  OrphanStore
-	queue  Enqueuer
-	cfg    ReaperConfig
-	events announcer
+	store OrphanStore
+	queue Enqueuer
+	cfg   ReaperConfig
 }
 
 // NewReaper returns a Reaper.
@@ -64,8 +62,7 @@ func NewReaper(s OrphanStore, q Enqueuer, cfg ReaperConfig) *Reaper {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Reaper{store: s, queue: q, cfg: cfg,
-		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
+	return &Reaper{store: s, queue: q, cfg: cfg}
 }
 
 // Run sweeps every Interval until ctx is cancelled.
@@ -99,9 +96,9 @@ func (r *Reaper) Sweep(ctx context.Context, grace time.Duration) int {
 				log.Warn("reaper: abort", "err", err)
 			} else if ok {
 				n++
-				log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
-					"why", "lease expired on the last attempt", "at", now)
-				r.events.result(ctx, o.ID)
+				execution.LogTransition(ctx, log, execution.StatusFailed, execution.ReasonInternal, now,
+					slog.String("why", "lease expired on the last attempt"))
+				publishResult(ctx, r.cfg.Broker, r.store, r.cfg.Logger, o.ID)
 			}
 			continue
 		}

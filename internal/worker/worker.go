@@ -69,7 +69,6 @@ type Config struct {
 	// Broker receives the run's live events and delivers its controls (stdin, cancel); nil
 	// means neither, and stdin is always the stored text.
 	Broker        Broker
-	Result        ResultFunc           // Data of the final "result" event; default a short summary
 	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
 	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
@@ -109,7 +108,6 @@ type Worker struct {
 	runner Runner
 	langs  Languages
 	cfg    Config
-	events announcer
 	tails  sync.WaitGroup // live events still being published after their run
 	tracer trace.Tracer
 }
@@ -121,8 +119,7 @@ func New(s Store, r Runner, l Languages, cfg Config) *Worker {
 	if tp == nil {
 		tp = noop.NewTracerProvider()
 	}
-	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker"),
-		events: announcer{broker: cfg.Broker, store: s, render: cfg.Result, log: cfg.Logger}}
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker")}
 }
 
 // Handle runs one delivery: claim, run, record. It returns an error only for infrastructure
@@ -151,19 +148,19 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		return nil
 	}
 	log = log.With("session_id", e.SessionID, "attempt", e.Attempts)
-	var pub *publisher // set by run when there is a broker
-	defer func() { w.announce(ctx, id, pub) }()
+	pub := w.newRunPublisher(e, log) // nil without a broker
+	defer w.finishPublishing(ctx, id, pub)
 	if e.Attempts > w.cfg.MaxAttempts {
 		w.abort(ctx, log, e, "attempts exhausted")
 		return nil
 	}
 	started := w.cfg.Now()
-	log.Info("execution transition", "status", execution.StatusRunning, "at", started)
+	execution.LogTransition(ctx, log, execution.StatusRunning, "", started)
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
 	defer w.cfg.Observer.Released()
 
 	runCtx, runSpan := w.tracer.Start(ctx, "run", trace.WithAttributes(attribute.String("language", e.Language)))
-	res, err := w.run(runCtx, log, e, started, &pub)
+	res, err := w.run(runCtx, log, e, started, pub)
 	runSpan.SetAttributes(attribute.String("status", string(res.Status)), attribute.String("reason", string(res.Reason)))
 	if err != nil {
 		runSpan.RecordError(err)
@@ -208,15 +205,15 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	w.cfg.Observer.Stage("result_store", time.Since(storeStart))
 	finished := w.cfg.Now()
 	w.cfg.Observer.Finished(e, res, finished.Sub(started))
-	log.Info("execution transition", "status", res.Status, "reason", res.Reason, "at", finished,
-		"exit_code", deref(res.ExitCode), "signal", res.Signal, "execution_time_ms", deref(res.ExecutionTimeMS))
+	execution.LogTransition(ctx, log, res.Status, res.Reason, finished, slog.Any("exit_code", deref(res.ExitCode)),
+		slog.String("signal", res.Signal), slog.Any("execution_time_ms", deref(res.ExecutionTimeMS)))
 	return nil
 }
 
 // run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run,
 // and so does a client's cancel (the error is then errCancelled). With a broker, the run's
 // status and output are published as they happen and its controls are applied.
-func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time, pub **publisher) (execution.Result, error) {
+func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Execution, started time.Time, pub *publisher) (execution.Result, error) {
 	lang, ok := w.langs.Lookup(e.Language)
 	if !ok || !lang.Available {
 		return execution.Result{}, fmt.Errorf("language %q is not available on this worker", e.Language)
@@ -230,9 +227,8 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 	files := append([]execution.File{{Name: lang.SourceFile, Content: e.Code}}, e.Files...)
 	spec := sandbox.Spec{Language: lang, Files: files, Args: e.Args, Limits: e.Limits,
 		Stdin: strings.NewReader(e.Stdin)}
-	if w.cfg.Broker != nil {
-		var stop func()
-		*pub, stop = w.live(runCtx, log, e, started, &spec, cancel)
+	if pub != nil {
+		stop := w.startPublishing(runCtx, log, e, started, pub, &spec, cancel)
 		defer stop()
 	}
 	res, err := w.runner.Run(runCtx, spec)
@@ -298,8 +294,7 @@ func (w *Worker) abort(ctx context.Context, log *slog.Logger, e execution.Execut
 		return
 	}
 	if ok {
-		log.Info("execution transition", "status", execution.StatusFailed, "reason", execution.ReasonInternal,
-			"why", why, "at", w.cfg.Now())
+		execution.LogTransition(ctx, log, execution.StatusFailed, execution.ReasonInternal, w.cfg.Now(), slog.String("why", why))
 		w.cfg.Observer.Finished(e, execution.Result{Status: execution.StatusFailed, Reason: execution.ReasonInternal}, 0)
 	}
 }
