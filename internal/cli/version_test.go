@@ -17,7 +17,7 @@ func TestVersion(t *testing.T) {
 		t.Errorf("Release %q is not a semantic version", Release)
 	}
 	var out bytes.Buffer
-	if code := Run(t.Context(), []string{"version"}, func(string) string { return "" }, nil, &out, &out); code != 0 {
+	if code := Run(t.Context(), []string{"version"}, func(string) string { return "" }, &out, &out); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	if got, want := out.String(), "livecode "+Version+"\n"; got != want {
