@@ -8,8 +8,8 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X livecode/internal/cli.Version=${VERSION}" \
+ARG VERSION=
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w ${VERSION:+-X livecode/internal/cli.Version=${VERSION}}" \
       -o /out/livecode ./cmd/livecode
 
 FROM debian:bookworm-slim

@@ -1,12 +1,16 @@
 # livecode: the two set-up commands are `make run` and `make test`.
 GO      ?= go
 BIN     := bin/livecode
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+RELEASE := $(shell sed -n 's/^const Release = "\(.*\)"/\1/p' internal/cli/version.go)
+VERSION ?= $(RELEASE)+$(shell git describe --always --dirty 2>/dev/null || echo unknown)
 LDFLAGS := -X livecode/internal/cli.Version=$(VERSION)
 APT     := DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends
 SQLC    := $(shell go env GOPATH)/bin/sqlc
+# staticcheck at a pinned version, installed by make into bin/ (a new pin installs anew)
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := bin/tools/staticcheck-$(STATICCHECK_VERSION)
 
-.PHONY: help run build test test-cgroup2 lint bench generate web deps gvisor toolchains verify-deploy bench-api clean
+.PHONY: help run build test test-cgroup2 check lint staticcheck bench generate web deps gvisor toolchains verify-deploy bench-api clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -24,13 +28,25 @@ test-cgroup2: deps ## run the sandbox tests, attack corpus and e2e limits on cgr
 	@command -v linux >/dev/null || $(APT) user-mode-linux || (apt-get update -qq && $(APT) user-mode-linux)
 	.ci/cgroup2/run
 
-lint: ## go vet, gofmt, and staticcheck when installed
+check: staticcheck ## fast tier, no root or services: go vet, staticcheck, go test -short -race (under a minute with a warm build cache)
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+	$(GO) test -short -race -count=1 ./...
+
+lint: staticcheck ## go vet, gofmt and staticcheck, failing on any finding
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
-	@command -v staticcheck >/dev/null && staticcheck ./... || true
+	$(STATICCHECK) ./...
 
-bench: deps ## run the Go benchmarks
+staticcheck: $(STATICCHECK)
+$(STATICCHECK):
+	mkdir -p bin/tools
+	cd /tmp && GOBIN=$(CURDIR)/bin/tools $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv bin/tools/staticcheck $@
+
+bench: deps ## run the Go benchmarks, then the API beside its floor (bench-api)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bench/api.sh
 
 bench-api: deps ## API throughput (autosave, execution read) next to a minimal server on the same database (wrk)
 	bench/api.sh

@@ -120,6 +120,8 @@ type server struct {
 	origins originSet
 	hooks   *webhook.Policy
 	secrets webhook.Secrets
+	// noFastPaths leaves every operation to huma (tests compare the fast paths with it).
+	noFastPaths bool
 }
 
 func newServer(d Deps, conf Config) *server {
@@ -163,7 +165,11 @@ func newServer(d Deps, conf Config) *server {
 
 // New returns the full HTTP API of an `api` or `serve` process.
 func New(d Deps, c Config) http.Handler {
-	s := newServer(d, c)
+	return newServer(d, c).handler()
+}
+
+// handler is the full HTTP API: every route behind the middleware chain.
+func (s *server) handler() http.Handler {
 	mux := http.NewServeMux()
 	s.routes(mux)
 	return s.instrument(mux, s.trace(mux, withRequestID(recoverer(s.deps.Logger, refuseLargeBodies(s.cfg.MaxBodyBytes, s.cors(s.authenticate(mux)))))))
@@ -192,7 +198,7 @@ func (s *server) instrument(mux *http.ServeMux, h http.Handler) http.Handler {
 // trace starts a server span per request, named by its route pattern like the HTTP metrics,
 // continuing the client's trace when it sends a traceparent.
 func (s *server) trace(mux *http.ServeMux, h http.Handler) http.Handler {
-	if _, off := s.deps.Tracer.(noop.TracerProvider); off {
+	if !tracing.Enabled(s.deps.Tracer) {
 		return h
 	}
 	return otelhttp.NewHandler(h, "http", otelhttp.WithTracerProvider(s.deps.Tracer),

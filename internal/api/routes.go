@@ -161,7 +161,9 @@ func (s *server) humaAPI(mux *http.ServeMux, openAPIPath string) huma.API {
 			Description: "An API key's secret (API_KEYS), as X-API-Key: <secret>"}
 	}
 	c.Transformers = append(c.Transformers, fixErrors)
-	return humago.New(mux, c)
+	a := &fastAdapter{Adapter: humago.NewAdapter(mux, ""), mux: mux, paths: s.fastPaths()}
+	a.api = huma.NewAPI(c, a)
+	return a.api
 }
 
 // register adds an operation whose errors all pass through toHTTP, with the body limit applied.

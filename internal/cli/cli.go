@@ -17,9 +17,6 @@ import (
 	"livecode/internal/config"
 )
 
-// Version is the build's version, set with -ldflags "-X livecode/internal/cli.Version=…".
-var Version = "dev"
-
 const usage = `livecode runs untrusted code for live coding sessions.
 
 Usage:

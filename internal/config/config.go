@@ -280,7 +280,7 @@ func (c Config) validate() error {
 	case !strings.HasPrefix(c.WorkDir, "/"):
 		return fmt.Errorf("config: WORK_DIR must be an absolute path")
 	case c.CgroupParent == "" || strings.Contains(c.CgroupParent, ".."):
-		return fmt.Errorf("config: CGROUP_PARENT must be a cgroup path without ..")
+		return fmt.Errorf(`config: CGROUP_PARENT must be a cgroup path without ".." in it`)
 	case c.CompileCacheMaxBytes < 1, c.CompileCacheMaxEntries < 1, c.CompileCacheMaxEntryBytes < 1, c.CompileCacheMaxEntryFiles < 1:
 		return fmt.Errorf("config: COMPILE_CACHE_MAX_BYTES, _MAX_ENTRIES, _MAX_ENTRY_BYTES and _MAX_ENTRY_FILES must be positive")
 	case c.CompileTimeLimitMS < 1:

@@ -117,7 +117,7 @@ func TestFaultsReleaseEverything(t *testing.T) {
 			t.Fatalf("language %s not available", tt.lang)
 		}
 		var runs int
-		run := func() (execution.Result, error, time.Duration) {
+		run := func() (execution.Result, time.Duration, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			start := time.Now()
@@ -130,7 +130,7 @@ func TestFaultsReleaseEverything(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("%s: the run hung until its context ended: %v", tt.name, err)
 			}
-			return res, err, time.Since(start)
+			return res, time.Since(start), err
 		}
 		// A clean run lists the points this path visits, and sets the baseline (taken in a
 		// subtest, as every later check is: each runs on a goroutine of its own).
@@ -138,13 +138,13 @@ func TestFaultsReleaseEverything(t *testing.T) {
 		t.Run(tt.name+"/clean", func(t *testing.T) {
 			in.arm(hit{})
 			if tt.cache == "warm" { // fills the cache: the recorded run is a hit
-				if res, err, _ := run(); err != nil || res.Status != execution.StatusCompleted {
+				if res, _, err := run(); err != nil || res.Status != execution.StatusCompleted {
 					t.Fatalf("%v %s/%q stderr %q", err, res.Status, res.Reason, res.Stderr)
 				}
 				b.sb.Wait() // its teardown is not the recorded run's
 			}
 			in.arm(hit{})
-			if res, err, _ := run(); err != nil || res.Status != execution.StatusCompleted {
+			if res, _, err := run(); err != nil || res.Status != execution.StatusCompleted {
 				t.Fatalf("%v %s/%q stderr %q", err, res.Status, res.Reason, res.Stderr)
 			}
 			b.sb.Wait()
@@ -170,7 +170,7 @@ func TestFaultsReleaseEverything(t *testing.T) {
 		for _, h := range path {
 			t.Run(fmt.Sprintf("%s/%s#%d", tt.name, h.point, h.n), func(t *testing.T) {
 				in.arm(h)
-				res, err, took := run()
+				res, took, err := run()
 				switch {
 				case err == nil && !res.Status.Terminal():
 					t.Errorf("no error and a result %s/%q that is not terminal", res.Status, res.Reason)

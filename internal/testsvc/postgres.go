@@ -48,6 +48,7 @@ var sharedPostgres struct {
 // PostgresDB.
 func Postgres(t testing.TB) string {
 	t.Helper()
+	SkipShort(t, "PostgreSQL")
 	sharedPostgres.once.Do(func() {
 		var srv *PostgresServer
 		sharedPostgres.url, srv, sharedPostgres.err = resolvePostgres(context.Background())

@@ -35,6 +35,7 @@ const (
 // own keys: use QueueName for a queue. It fails the test if no Redis can be had.
 func Redis(t testing.TB) string {
 	t.Helper()
+	SkipShort(t, "Redis")
 	if os.Getenv("TESTSVC_PRIVATE") == "" && redisAnswers(machineRedis, time.Second) == nil {
 		db, err := rand.Int(rand.Reader, big.NewInt(15))
 		if err != nil {
@@ -70,6 +71,7 @@ type RedisServer struct {
 // killed when the test ends. It fails the test if the server does not answer within 10 s.
 func StartRedis(t testing.TB) *RedisServer {
 	t.Helper()
+	SkipShort(t, "redis-server")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("testsvc: free port: %v", err)
@@ -182,4 +184,13 @@ func ping(addr string) error {
 		return fmt.Errorf("PING answered %q", strings.TrimSpace(line))
 	}
 	return nil
+}
+
+// SkipShort skips t under `go test -short` (make check's fast tier), which runs only what
+// needs neither root nor services; needs says what t needs instead.
+func SkipShort(t testing.TB, needs string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs " + needs + "; -short runs only tests that need neither root nor services")
+	}
 }

@@ -34,6 +34,16 @@ func (p Provider) Shutdown(ctx context.Context) error {
 // Off is the provider of a process without tracing: its spans cost next to nothing.
 func Off() Provider { return Provider{TracerProvider: noop.NewTracerProvider()} }
 
+// Enabled reports whether tp records spans: false for nil, Off() and any no-op provider, so
+// that callers can leave out instrumentation whose only product would be discarded spans.
+func Enabled(tp trace.TracerProvider) bool {
+	if p, ok := tp.(Provider); ok {
+		tp = p.TracerProvider
+	}
+	_, off := tp.(noop.TracerProvider)
+	return tp != nil && !off
+}
+
 // New returns a provider that batches spans to the OTLP/HTTP endpoint (a URL such as
 // http://collector:4318); an empty endpoint returns Off(). Errors: a malformed endpoint.
 func New(ctx context.Context, endpoint, service, version string) (Provider, error) {

@@ -14,6 +14,7 @@ import (
 	"livecode/internal/queue"
 	"livecode/internal/queue/memqueue"
 	"livecode/internal/queue/queuetest"
+	"livecode/internal/testsvc"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -41,9 +42,11 @@ func TestCloseStopsRunAndDropsRetries(t *testing.T) {
 		})
 	}()
 	<-failed
-	if err := waitDepth(q, 1); err != nil {
-		t.Fatal(err) // the retry is scheduled an hour away, and counts in the backlog
-	}
+	// The retry is scheduled an hour away, and counts in the backlog.
+	testsvc.Eventually(t, 5*time.Second, "depth 1", func() bool {
+		got, err := q.Depth(context.Background())
+		return err == nil && got == 1
+	})
 	if err := q.Close(); err != nil {
 		t.Fatalf("Close() = %v", err)
 	}
@@ -107,19 +110,5 @@ func TestPanicIsAFailedDelivery(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run() = %v", err)
-	}
-}
-
-func waitDepth(q *memqueue.Queue, want int) error {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		got, err := q.Depth(context.Background())
-		if err != nil || got == want {
-			return err
-		}
-		if time.Now().After(deadline) {
-			return errors.New("depth never reached its expected value")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
