@@ -19,6 +19,11 @@ var ErrUnavailable = errors.New("queue unavailable")
 // ErrNotFound is returned by Requeue for an id that is not a dead job.
 var ErrNotFound = errors.New("job not found")
 
+// ErrFinal, wrapped in a Handler's error, sends the job to the dead-letter set at once, without
+// the retries left: the handler has ended its execution for good (its last attempt failed),
+// so another delivery could only skip it.
+var ErrFinal = errors.New("final failure")
+
 // Handler runs one delivery of a job. A nil return acknowledges it. A non-nil error means
 // infrastructure trouble: the job is retried with exponential backoff, and after the last
 // retry it is moved to the dead-letter set. Delivery is at least once: the handler must be

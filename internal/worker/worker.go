@@ -200,6 +200,9 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		log.Error("sandbox failed", "err", err)
 		if e.Attempts >= w.cfg.MaxAttempts || d.Last() {
 			w.abort(ctx, log, e, "sandbox failed on the last attempt")
+			// Another job of the execution (a requeue) may have used attempts of this one's
+			// retries: the job goes to the dead-letter set now, not to a delivery that skips it.
+			return fmt.Errorf("%w (%w)", err, queue.ErrFinal)
 		} else if rerr := w.store.ReleaseLease(ctx, id, w.cfg.ID, e.Attempts, w.cfg.Now()); rerr != nil {
 			log.Warn("release lease", "err", rerr)
 		}

@@ -8,6 +8,7 @@ package memqueue
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -199,7 +200,7 @@ func (q *Queue) fail(e entry, cause error) {
 		return
 	case q.isPending(id):
 		log.Info("job failed; a newer job of the execution is already queued")
-	case e.retried >= q.cfg.MaxRetry:
+	case e.retried >= q.cfg.MaxRetry || errors.Is(cause, queue.ErrFinal):
 		q.dead[id] = queue.DeadJob{ID: id, Job: e.job, LastError: cause.Error(), FailedAt: time.Now(), Retried: e.retried}
 		log.Warn("job failed for good; moved to the dead-letter set")
 	default:

@@ -69,7 +69,11 @@ func (q *Queue) Run(ctx context.Context, concurrency int, h queue.Handler) error
 		}
 		retried, _ := asynq.GetRetryCount(hctx)
 		maxRetry, _ := asynq.GetMaxRetry(hctx)
-		return h(hctx, queue.Delivery{Job: p.job(), Retried: retried, MaxRetry: maxRetry})
+		err := h(hctx, queue.Delivery{Job: p.job(), Retried: retried, MaxRetry: maxRetry})
+		if errors.Is(err, queue.ErrFinal) {
+			return fmt.Errorf("%w (%w)", err, asynq.SkipRetry) // archived now
+		}
+		return err
 	})
 	if err := srv.Start(handler); err != nil {
 		return fmt.Errorf("redisqueue: start worker: %w", err)
