@@ -22,7 +22,7 @@ build: ## build bin/livecode
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/livecode
 
 test: deps gvisor toolchains ## run every test with the race detector (installs every language toolchain first)
-	$(GO) test -race -count=1 -timeout 30m ./...
+	$(GO) test -race -count=1 -timeout 50m ./...
 
 test-cgroup2: deps ## run the sandbox tests, attack corpus and e2e limits on cgroup v2, in a user-mode-linux kernel
 	@command -v linux >/dev/null || $(APT) user-mode-linux || (apt-get update -qq && $(APT) user-mode-linux)
