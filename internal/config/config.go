@@ -96,6 +96,9 @@ type Config struct {
 	// CgroupFavorDynMods remounts the host's cgroup2 hierarchy with favordynmods, a host-wide
 	// change that makes each run's cgroup join cheaper.
 	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS" envDefault:"false"`
+	// WarmJails prepares each slot's next jail when its run ends (bubblewrap level only), so that
+	// the next run of the same language and arguments skips the jail's setup.
+	WarmJails bool `env:"WARM_JAILS" envDefault:"true"`
 
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`

@@ -213,7 +213,13 @@ func (c *runCgroupV1) limit(l cgroupLimits) error {
 		{c.dirs["pids"] + "/pids.max", strconv.FormatInt(l.pids, 10)},
 	}
 	if c.swap { // memsw = memory: no swap on top of the limit
-		writes = append(writes, [2]string{c.dirs["memory"] + "/memory.memsw.limit_in_bytes", mem})
+		// memory may never exceed memsw: raising both, memsw goes first; lowering, memory does.
+		memsw := [2]string{c.dirs["memory"] + "/memory.memsw.limit_in_bytes", mem}
+		if cur, err := readInt(memsw[0]); err == nil && cur < l.memoryBytes {
+			writes = append([][2]string{memsw}, writes...)
+		} else {
+			writes = append(writes, memsw)
+		}
 	}
 	if l.cpus > 0 {
 		writes = append(writes, [2]string{c.dirs["cpu"] + "/cpu.cfs_period_us", "100000"},

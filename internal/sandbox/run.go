@@ -113,7 +113,7 @@ func New(cfg Config) (*Sandbox, error) {
 // an error when something is left behind, which the next start's sweep removes.
 func (s *Sandbox) Close() error {
 	s.Wait()
-	err := errors.Join(s.closeWarm(), s.cgroups.close())
+	err := errors.Join(s.dropWarm(true), s.cgroups.close())
 	if _, rerr := removeInstanceDir(s.inst.dir); rerr != nil {
 		err = errors.Join(err, fmt.Errorf("sandbox: remove instance dir: %w", rerr))
 	}

@@ -200,11 +200,11 @@ func (s *Sandbox) discard(p *prepared, keepWorkDir bool) error {
 	return err
 }
 
-// closeWarm discards every prepared jail and waits for the discards in progress; no jail is
-// prepared afterwards.
-func (s *Sandbox) closeWarm() error {
+// dropWarm discards every prepared jail and waits for the discards in progress; when closing,
+// no jail is prepared afterwards.
+func (s *Sandbox) dropWarm(closing bool) error {
 	s.warm.mu.Lock()
-	s.warm.closed = true
+	s.warm.closed = s.warm.closed || closing
 	taken := s.warm.slots
 	s.warm.slots = make([]*prepared, len(taken))
 	s.warm.mu.Unlock()
