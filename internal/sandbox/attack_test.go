@@ -167,7 +167,7 @@ func runAttacks(t *testing.T, level string, warm bool, host hostAnswer) {
 	if _, err := os.Stat("/etc/passwd"); err != nil {
 		t.Errorf("host file gone: %v", err)
 	}
-	b.sb.Wait() // cgroups and work dirs are removed just after each result
+	b.sb.Wait()                             // cgroups and work dirs are removed just after each result
 	if err := b.sb.DropWarm(); err != nil { // the slots' prepared jails, which no run left
 		t.Error(err)
 	}

@@ -320,7 +320,7 @@ func TestWarmFaults(t *testing.T) {
 	}
 	var base hostSnapshot
 	t.Run("clean", func(t *testing.T) { base = snapshotHost(t) }) // each check runs on a goroutine of its own
-	prep := slices.Index(points, "work dir") // the next jail's preparation starts here
+	prep := slices.Index(points, "work dir")                      // the next jail's preparation starts here
 	afterResult := map[string]bool{"cgroup remove": true, "work dir remove": true}
 	for i, h := range path {
 		t.Run(fmt.Sprintf("%s#%d", h.point, h.n), func(t *testing.T) {
