@@ -184,6 +184,14 @@ func (c *runCgroupV1) kill() error {
 	return killLoop(c.list, freeze, thaw)
 }
 
+// peakFile is the memory cgroup's peak, swap included when it is accounted.
+func (c *runCgroupV1) peakFile() string {
+	if c.swap {
+		return filepath.Join(c.dirs["memory"], "memory.memsw.max_usage_in_bytes")
+	}
+	return filepath.Join(c.dirs["memory"], "memory.max_usage_in_bytes")
+}
+
 func (c *runCgroupV1) usage() (cgroupUsage, error) {
 	var u cgroupUsage
 	ns, err := readInt(filepath.Join(c.dirs["cpuacct"], "cpuacct.usage"))
@@ -191,11 +199,7 @@ func (c *runCgroupV1) usage() (cgroupUsage, error) {
 		return u, err
 	}
 	u.cpu = time.Duration(ns)
-	peak := "memory.max_usage_in_bytes"
-	if c.swap {
-		peak = "memory.memsw.max_usage_in_bytes"
-	}
-	if u.peakBytes, err = readInt(filepath.Join(c.dirs["memory"], peak)); err != nil {
+	if u.peakBytes, err = readInt(c.peakFile()); err != nil {
 		return u, err
 	}
 	if u.oomKills, err = readKey(filepath.Join(c.dirs["memory"], "memory.oom_control"), "oom_kill"); err != nil {
@@ -235,11 +239,7 @@ func (c *runCgroupV1) limit(l cgroupLimits) error {
 
 // baseline resets the memory peak to the current usage (v1 allows it) and reads the counters.
 func (c *runCgroupV1) baseline() (cgroupUsage, error) {
-	peak := "memory.max_usage_in_bytes"
-	if c.swap {
-		peak = "memory.memsw.max_usage_in_bytes"
-	}
-	if err := writeFile(filepath.Join(c.dirs["memory"], peak), []byte("0")); err != nil {
+	if err := writeFile(c.peakFile(), []byte("0")); err != nil {
 		return cgroupUsage{}, err
 	}
 	return c.usage()

@@ -257,8 +257,9 @@ func (l *launch) close() {
 // match the caller's real ids: one locked thread of ours takes uid and gid as its real ids for
 // the calls. Its effective ids stay root, so it keeps its capabilities and returns to root.
 // While it holds uid, processes of uid could signal it; the only ones are this slot's held
-// bubblewrap (no program code has run: it waits on --block-fd), since a slot's uid serves one
-// run at a time and the previous run's processes are dead.
+// bubblewrap (no program code has run: it waits on --block-fd) and, with warm jails, a prepared
+// or discarded jail of the slot, equally held, since a slot's uid serves one run at a time and
+// the previous run's processes are dead.
 func setRlimits(uid, pid int, rlimits []rlimit) error {
 	return onLockedThread(func(int) (bool, error) { return prlimitAs(uid, pid, rlimits) })
 }

@@ -232,8 +232,8 @@ func (s *Sandbox) runWorkDir(warm *prepared, uid int) (string, *workDir, error) 
 func (s *Sandbox) compileRun(ctx context.Context, job *step, lang language.Language, files []execution.File, wd *workDir,
 	warm **prepared) (res execution.Result, done bool, err error) {
 	td := job.later
-	compileJob := *job
-	compileJob.name = opaqueID()
+	compileJob := *job // without the run's stdin and live output, which are the run step's
+	compileJob.name, compileJob.stdin, compileJob.live = opaqueID(), nil, nil
 	c, err := s.compile(ctx, compileJob, lang, files)
 	td.add(func() error { // the entry stays pinned while it is mounted
 		if c.release != nil {
