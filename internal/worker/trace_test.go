@@ -15,6 +15,8 @@ import (
 	"livecode/internal/execution"
 	"livecode/internal/queue"
 	"livecode/internal/sandbox"
+	"livecode/internal/stream"
+	"livecode/internal/stream/memstream"
 	"livecode/internal/tracing"
 	"livecode/internal/tracing/tracingtest"
 )
@@ -234,5 +236,44 @@ func BenchmarkStageSpans(b *testing.B) {
 			spec.Stages(st, at, at.Add(time.Millisecond))
 		}
 		s.ran(res)
+	}
+}
+
+// TestRunSpansCancelled: a client's cancel is the run's result, not a failure of the sandbox.
+func TestRunSpansCancelled(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	broker := memstream.New(memstream.Config{})
+	defer broker.Close()
+	started := make(chan struct{})
+	rec := tracingtest.NewReceiver(t)
+	tp, err := tracing.New(context.Background(), rec.URL, "livecode-test", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := New(b.store, runnerFunc(func(ctx context.Context, _ sandbox.Spec) (execution.Result, error) {
+		close(started)
+		<-ctx.Done()
+		return execution.Result{Status: execution.StatusCancelled, Reason: execution.ReasonCancelled}, ctx.Err()
+	}), langs{}, Config{ID: "w", Broker: broker, Lease: time.Minute, Tracer: tp})
+	const traceID = "3af7651916cd43dd8448eb211c80319c"
+	done := make(chan error, 1)
+	go func() {
+		job := execution.Job{ExecutionID: b.exec.ID, TraceParent: "00-" + traceID + "-b7ad6b7169203331-01"}
+		done <- w.Handle(context.Background(), queue.Delivery{Job: job})
+	}()
+	<-started
+	if err := broker.SendControl(context.Background(), b.exec.ID, stream.Control{Type: stream.ControlCancel}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Handle: %v", err)
+	}
+	w.Wait()
+	if err := tp.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if sb := one(t, rec.Trace(traceID), "execution", "sandbox"); sb.Error || sb.Attrs["status"] != "CANCELLED" {
+		t.Errorf("sandbox span of a cancelled run: error %v attrs %v", sb.Error, sb.Attrs)
 	}
 }

@@ -174,7 +174,9 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		attribute.Bool("judged", e.Judge != nil)))
 	res, err := w.run(runCtx, log, e, started, pub)
 	runSpan.SetAttributes(resultAttrs(res)...)
-	recordFailure(runSpan, err)
+	if !errors.Is(err, errCancelled) { // a client's cancel is a result (CANCELLED), not a failure
+		recordFailure(runSpan, err)
+	}
 	runSpan.End()
 	switch {
 	case errors.Is(err, errCancelled):
