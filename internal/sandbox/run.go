@@ -131,6 +131,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (res execution.Result, err
 		return res, err
 	}
 	tl := newTimeline(time.Now())
+	tl.each = spec.Stages
 	slot, err := s.takeSlot(ctx)
 	if err != nil {
 		return res, err
@@ -164,8 +165,11 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (res execution.Result, err
 	if lang.Compiles() {
 		var done bool
 		if res, done, err = s.compileRun(ctx, &job, lang, files, wd, &warm); err != nil || done {
-			if err == nil && s.cfg.Warm {
-				next = &warmSpec{key: key, job: job}
+			if err == nil { // a failed compile: its time is its stage's, not the teardown's
+				tl.mark(StageCompile)
+				if s.cfg.Warm {
+					next = &warmSpec{key: key, job: job}
+				}
 			}
 			return res, err
 		}
