@@ -5,6 +5,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"livecode/internal/api"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 	"livecode/internal/tracing"
 	"livecode/internal/tracing/tracingtest"
 	"livecode/internal/worker"
@@ -45,17 +47,12 @@ func TestOneTracePerRun(t *testing.T) {
 		t.Fatalf("shutdown: %v", err)
 	}
 	want := []string{"POST /code-sessions/{id}/run", "admission", "enqueue", "execution", "claim", "run", "finish"}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		missing := rec.Missing(traceID, want...)
-		if len(missing) == 0 {
-			break
+	testsvc.Await(t, 10*time.Second, func() error {
+		if missing := rec.Missing(traceID, want...); len(missing) > 0 {
+			return fmt.Errorf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // runnerFunc is a worker.Runner scripted by the test.
@@ -108,7 +105,7 @@ func BenchmarkRunTraced(b *testing.B) {
 					if e.Status.Terminal() {
 						break
 					}
-					time.Sleep(50 * time.Microsecond)
+					time.Sleep(50 * time.Microsecond) // a benchmark's tight poll: testsvc.Within's backoff would add to the measured time
 				}
 			}
 			stop()

@@ -118,17 +118,10 @@ func TestCompletedTaskIsDeleted(t *testing.T) {
 	opt, _ := asynq.ParseRedisURI(url)
 	in := asynq.NewInspector(opt)
 	defer in.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testsvc.Eventually(t, 5*time.Second, "the completed task is deleted from Redis", func() bool {
 		_, err := in.GetTaskInfo(name, "x")
-		if err != nil {
-			break // asynq.ErrTaskNotFound: deleted
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the completed task is still in Redis")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err != nil // asynq.ErrTaskNotFound: deleted
+	})
 	cancel()
 	if err := <-runErr; err != nil {
 		t.Errorf("Run() = %v", err)
