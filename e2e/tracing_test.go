@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"livecode/internal/proctest"
+	"livecode/internal/testsvc"
 	"livecode/internal/tracing/tracingtest"
 )
 
@@ -41,15 +42,12 @@ func TestTracingEndToEnd(t *testing.T) {
 		t.Fatalf("run: %s %q", e.Status, e.Reason)
 	}
 	want := []string{"POST /code-sessions/{id}/run", "admission", "enqueue", "execution", "claim", "run", "finish"}
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		missing := rec.Missing(traceID, want...)
-		if len(missing) == 0 {
-			break
+	testsvc.Await(t, 30*time.Second, func() error { // spans leave in batches every 5 s
+		if missing := rec.Missing(traceID, want...); len(missing) > 0 {
+			return fmt.Errorf("trace lacks %v; has %v", missing, rec.Spans(traceID))
 		}
-		if time.Now().After(deadline) { // spans leave in batches every 5 s
-			t.Fatalf("trace lacks %v; has %v", missing, rec.Spans(traceID))
-		}
-	}
+		return nil
+	})
 
 	// The cost: print("hi") from POST to the stored result, alternating the two servers.
 	sessions := map[*proc]string{on: newSession(t, on.URL, "python", `print("hi")`), off: newSession(t, off.URL, "python", `print("hi")`)}
