@@ -90,27 +90,13 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		// The last spans, within a bound: a collector that is down must not hold the exit.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := tp.Shutdown(sctx); err != nil {
-			log.Warn("tracing shutdown", "err", err)
-		}
-	}()
+	defer flushTraces(ctx, tp, log)
 
-	var handler http.Handler
 	hooks, err := newDispatcher(cfg, st, langs, log)
 	if err != nil {
 		return err
 	}
-	if o.Role.serves() {
-		handler = api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(), HTTPMetrics: m, Tracer: tp,
-			Broker: broker, Ended: hooks.Ended},
-			api.Config{Config: cfg, Version: o.Version})
-	} else {
-		handler = api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler(), HTTPMetrics: m}, api.Config{Config: cfg})
-	}
+	handler := newHandler(o, st, q, broker, langs, m, tp, hooks, log)
 
 	ln := o.Listener
 	if ln == nil {
@@ -128,24 +114,7 @@ func Run(ctx context.Context, o Options) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	var wg sync.WaitGroup
-	if o.Role.serves() {
-		// Every API server purges; their batches are independent statements, so several
-		// servers purging at once only share the work.
-		purger := retention.New(st, retention.Config{Executions: cfg.RetentionExecutions, Sessions: cfg.RetentionSessions,
-			Keys: cfg.IdempotencyTTL, Interval: cfg.RetentionInterval, Batch: cfg.RetentionBatch, Logger: log})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			purger.Run(workCtx)
-		}()
-	}
-	// Every process delivers webhooks: the one that ends an execution at once, any of them
-	// when a delivery is due again; the store's claims keep them from sending one twice.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		hooks.Run(workCtx)
-	}()
+	startBackground(workCtx, &wg, o, st, hooks, log)
 	if o.Role.works() {
 		if err := startWorkers(ctx, workCtx, &wg, o, workerParts{store: st, queue: q, broker: broker, langs: langs, metrics: m, tracer: tp,
 			hooks: hooks, log: log}); err != nil {
@@ -155,32 +124,88 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 
+	log.Info("livecode started", "role", o.Role, "addr", ln.Addr().String(), "workers", slots, "version", o.Version)
+	return serve(ctx, srv, ln, streams, cfg.ShutdownGrace, func(bound context.Context) {
+		stopWork()
+		if bound == nil {
+			wg.Wait()
+		} else {
+			waitOrTimeout(&wg, bound, log)
+		}
+	}, log)
+}
+
+// flushTraces sends the last spans, within a bound: a collector that is down must not hold the exit.
+func flushTraces(ctx context.Context, tp tracing.Provider, log *slog.Logger) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := tp.Shutdown(sctx); err != nil {
+		log.Warn("tracing shutdown", "err", err)
+	}
+}
+
+// serve answers on ln until ctx ends or the server fails, then shuts down within grace: it
+// stops accepting, ends the live streams with a reconnect hint and waits for the requests in
+// flight and the WebSockets (which Shutdown does not track), then calls stop with the
+// shutdown's deadline to end the background work. After a failure, stop gets nil: no bound.
+func serve(ctx context.Context, srv *http.Server, ln net.Listener, streams *api.Streams, grace time.Duration,
+	stop func(bound context.Context), log *slog.Logger) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	log.Info("livecode started", "role", o.Role, "addr", ln.Addr().String(), "workers", slots, "version", o.Version)
-
 	select {
 	case <-ctx.Done():
 	case err := <-serveErr:
-		stopWork()
-		wg.Wait()
+		stop(nil)
 		return fmt.Errorf("http: %w", err)
 	}
-	log.Info("shutting down", "grace", cfg.ShutdownGrace)
-	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+	log.Info("shutting down", "grace", grace)
+	shutCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	// Shutdown stops accepting, ends the live streams with a reconnect hint and waits for the
-	// requests in flight; WebSockets, which it does not track, are waited for apart.
 	if err := srv.Shutdown(shutCtx); err != nil {
 		log.Warn("http shutdown", "err", err)
 	}
 	if err := streams.Wait(shutCtx); err != nil {
 		log.Warn("live streams still open at the end of the grace", "err", err)
 	}
-	stopWork()
-	waitOrTimeout(&wg, shutCtx, log)
+	stop(shutCtx)
 	log.Info("stopped")
 	return nil
+}
+
+// newHandler is the HTTP surface of the role: the whole API, or health and metrics only.
+func newHandler(o Options, st store.Store, q queue.Queue, broker stream.Broker, langs *language.Registry, m *metrics.Metrics,
+	tp tracing.Provider, hooks *webhook.Dispatcher, log *slog.Logger) http.Handler {
+	cfg := o.Config
+	if o.Role.serves() {
+		return api.New(api.Deps{Store: st, Queue: q, Languages: langs, Logger: log, Metrics: m.Handler(), HTTPMetrics: m, Tracer: tp,
+			Broker: broker, Ended: hooks.Ended},
+			api.Config{Config: cfg, Version: o.Version})
+	}
+	return api.Health(api.Deps{Store: st, Queue: q, Logger: log, Metrics: m.Handler(), HTTPMetrics: m}, api.Config{Config: cfg})
+}
+
+// startBackground starts the loops every process of the role runs besides its workers: the
+// purge of expired data (API servers) and webhook delivery (every process); wg counts them.
+func startBackground(ctx context.Context, wg *sync.WaitGroup, o Options, st store.Store, hooks *webhook.Dispatcher, log *slog.Logger) {
+	cfg := o.Config
+	if o.Role.serves() {
+		// Every API server purges; their batches are independent statements, so several
+		// servers purging at once only share the work.
+		purger := retention.New(st, retention.Config{Executions: cfg.RetentionExecutions, Sessions: cfg.RetentionSessions,
+			Keys: cfg.IdempotencyTTL, Interval: cfg.RetentionInterval, Batch: cfg.RetentionBatch, Logger: log})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			purger.Run(ctx)
+		}()
+	}
+	// Every process delivers webhooks: the one that ends an execution at once, any of them
+	// when a delivery is due again; the store's claims keep them from sending one twice.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hooks.Run(ctx)
+	}()
 }
 
 // SandboxConfig is the sandbox the configuration describes, with slots concurrent runs (0: one
