@@ -142,13 +142,45 @@ func (s *server) finishedWithoutTopic(ctx context.Context, f feed, out sink) (bo
 		return false, nil
 	}
 	last, err := s.deps.Broker.Last(ctx, f.topic)
-	if err == nil && stream.IsFinal(f.topic, last) {
-		if f.cursor >= last.Seq {
-			return true, nil // the client has everything
-		}
-		return false, nil
+	switch {
+	case err == nil && stream.IsFinal(f.topic, last):
+		return f.cursor >= last.Seq, nil // true: the client has everything
+	case err == nil && f.cursor < last.Seq:
+		// The store has the result, the topic not yet (the worker publishes it after storing
+		// it) or never will: what the topic holds past the cursor must not be lost.
+		return true, s.replayThenStored(ctx, f, e, out)
 	}
 	return true, s.sendStored(ctx, e, out)
+}
+
+// replayWait bounds the wait for more of a finished execution's topic: its events are all
+// published by the time the store has the result, only the result event itself may follow.
+const replayWait = 100 * time.Millisecond
+
+// replayThenStored sends what the topic holds past the client's cursor, then the stored
+// result, unless the topic's own result event comes meanwhile (it is then the last event sent).
+func (s *server) replayThenStored(ctx context.Context, f feed, e execution.Execution, out sink) error {
+	sub, err := s.deps.Broker.Subscribe(ctx, f.topic, f.cursor)
+	if err == nil {
+		defer sub.Close()
+		for {
+			nctx, cancel := context.WithTimeout(ctx, replayWait)
+			events, nerr := sub.Next(nctx)
+			cancel()
+			for _, ev := range events {
+				if werr := out.event(ctx, ev.Seq, ev.Type, event.Wire(f.executionID, ev)); werr != nil {
+					return werr
+				}
+				if stream.IsFinal(f.topic, ev) {
+					return out.flush()
+				}
+			}
+			if nerr != nil || len(events) == 0 {
+				break
+			}
+		}
+	}
+	return s.sendStored(ctx, e, out)
 }
 
 // sendStored sends the stored execution as the final "result" event.
