@@ -6,6 +6,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -26,8 +27,10 @@ func TestOneTracePerRun(t *testing.T) {
 	}
 	b := setup(t, func(_ *api.Config, d *api.Deps) { d.Tracer = tp })
 
-	// A worker on the same queue, with a scripted runner: the sandbox has its own tests.
-	runner := runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) {
+	// A worker on the same queue, with a scripted runner that reports a timeline as the sandbox
+	// does: the sandbox has its own tests.
+	runner := runnerFunc(func(_ context.Context, spec sandbox.Spec) (execution.Result, error) {
+		reportStages(spec)
 		return execution.Result{Status: execution.StatusCompleted, Stdout: "hi\n"}, nil
 	})
 	w := worker.New(b.store, runner, testLanguages(), worker.Config{Tracer: tp})
@@ -44,17 +47,42 @@ func TestOneTracePerRun(t *testing.T) {
 	if err := tp.Shutdown(context.Background()); err != nil { // flushes every span
 		t.Fatalf("shutdown: %v", err)
 	}
-	want := []string{"POST /code-sessions/{id}/run", "admission", "enqueue", "execution", "claim", "run", "finish"}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		missing := rec.Missing(traceID, want...)
-		if len(missing) == 0 {
-			break
+	// One trace, each span under the one it follows from.
+	spans := rec.Trace(traceID)
+	const req = "POST /code-sessions/{id}/run"
+	for _, path := range [][]string{
+		{req, "admission"},
+		{req, "enqueue", "execution", "claim"},
+		{req, "enqueue", "execution", "sandbox", "slot_wait"},
+		{req, "enqueue", "execution", "sandbox", "run", sandbox.StageProgram},
+		{req, "enqueue", "execution", "finish"},
+	} {
+		if got := tracingtest.Walk(spans, path...); len(got) != 1 {
+			t.Errorf("%d spans at %v, want 1; trace %s has %v", len(got), path, traceID, rec.Spans(traceID))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
+	}
+	// The session's creation is a trace of its own; no span of the run is outside the run's.
+	for _, id := range rec.TraceIDs() {
+		if id == traceID {
+			continue
 		}
-		time.Sleep(20 * time.Millisecond)
+		for _, name := range rec.Spans(id) {
+			if slices.Contains([]string{"admission", "enqueue", "execution", "claim", "sandbox", "finish"}, name) {
+				t.Errorf("span %s in another trace, %s: %v", name, id, rec.Spans(id))
+			}
+		}
+	}
+}
+
+// reportStages tells spec a run's stages as the sandbox would: the slot, then the run step.
+func reportStages(spec sandbox.Spec) {
+	if spec.Stages == nil {
+		return
+	}
+	at := time.Now()
+	for _, s := range []string{sandbox.StageSlotWait, sandbox.StageWorkDir, sandbox.StagePrepare, sandbox.StageProgram, sandbox.StageClassify} {
+		spec.Stages(s, at, at.Add(time.Millisecond))
+		at = at.Add(time.Millisecond)
 	}
 }
 
@@ -86,7 +114,8 @@ func BenchmarkRunTraced(b *testing.B) {
 					d.Tracer = tp
 				}
 			})
-			runner := runnerFunc(func(context.Context, sandbox.Spec) (execution.Result, error) {
+			runner := runnerFunc(func(_ context.Context, spec sandbox.Spec) (execution.Result, error) {
+				reportStages(spec)
 				return execution.Result{Status: execution.StatusCompleted, Stdout: "hi\n"}, nil
 			})
 			wc := worker.Config{}

@@ -136,6 +136,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 		files[0].Name = lang.SourceFile
 	}
 	tl := newTimeline(time.Now())
+	tl.each = spec.Stages
 	select {
 	case s.pending.backlog <- struct{}{}:
 	case <-ctx.Done():
@@ -183,6 +184,7 @@ func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) 
 			return c.result, err
 		}
 		if c.failed {
+			tl.mark(StageCompile) // the compile's time is its stage's, not the teardown's
 			return c.result, nil
 		}
 		res = c.result

@@ -30,6 +30,11 @@ type Spec struct {
 	// Output, when set, receives every chunk of stdout and stderr as it is written, in order.
 	// It must not block: a slow consumer must drop or buffer on its own side.
 	Output func(pipe Pipe, chunk []byte)
+	// Stages, when set, is told each stage of this run as it ends (the Stage* names, at most
+	// one of each), with its start and end, so that a caller can trace the run after the fact.
+	// It is called on Run's goroutine, except StageTeardown's, which comes from another one,
+	// possibly after Run returned. It must be cheap.
+	Stages func(stage string, start, end time.Time)
 }
 
 // ErrSpec is wrapped by Run's error when the spec can never run as given: an argument holding a

@@ -35,6 +35,7 @@ const stageCountLimit = 16
 type timeline struct {
 	last   time.Time
 	stages []stageTime
+	each   func(stage string, start, end time.Time) // the run's Spec.Stages; nil: none
 }
 
 type stageTime struct {
@@ -53,6 +54,9 @@ func (t *timeline) mark(name string) {
 	}
 	now := time.Now()
 	t.stages = append(t.stages, stageTime{name, now.Sub(t.last)})
+	if t.each != nil {
+		t.each(name, t.last, now)
+	}
 	t.last = now
 }
 

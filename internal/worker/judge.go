@@ -7,6 +7,9 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"livecode/internal/event"
 	"livecode/internal/execution"
 	"livecode/internal/judge"
@@ -48,14 +51,22 @@ func (w *Worker) judge(ctx context.Context, e execution.Execution, spec sandbox.
 		if t.Args != nil {
 			ts.Args = t.Args
 		}
-		r, err := w.runner.Run(ctx, ts)
+		tctx, span := w.tracer.Start(ctx, "test", trace.WithAttributes(attribute.Int("test.index", i)))
+		stages := w.traceStages(tctx, &ts)
+		r, err := w.runner.Run(tctx, ts)
+		stages.ran(r)
+		span.SetAttributes(resultAttrs(r)...)
+		recordFailure(span, err)
 		if i == 0 {
 			out.CompileOutput, out.CompileTimeMS = r.CompileOutput, r.CompileTimeMS
 		}
 		if err != nil {
+			span.End()
 			return summed(out, failed), err
 		}
 		if r.Reason == execution.ReasonCompileError {
+			span.SetAttributes(attribute.String("verdict", string(execution.VerdictCompileError)))
+			span.End()
 			for k := i; k < len(j.Tests); k++ {
 				w.judged(e, &out, pub, execution.TestResult{Index: k, Verdict: execution.VerdictCompileError, Reason: r.Reason})
 			}
@@ -65,6 +76,8 @@ func (w *Worker) judge(ctx context.Context, e execution.Execution, spec sandbox.
 			r.Reason = execution.ReasonJudgeTimeLimit // the run's total bound, not the test's own limit
 		}
 		tr := testResult(i, judge.Verdict(opts, t.ExpectedOutput, r), r)
+		span.SetAttributes(attribute.String("verdict", string(tr.Verdict)))
+		span.End()
 		w.judged(e, &out, pub, tr)
 		if tr.Verdict != execution.VerdictAccepted {
 			if tr.Verdict == execution.VerdictWrongAnswer {

@@ -117,6 +117,7 @@ type Worker struct {
 	cfg    Config
 	tails  sync.WaitGroup // live events still being published after their run
 	tracer trace.Tracer
+	traced bool // spans are recorded: the sandbox's stages are worth collecting
 }
 
 // New returns a Worker.
@@ -126,7 +127,7 @@ func New(s Store, r Runner, l Languages, cfg Config) *Worker {
 	if tp == nil {
 		tp = noop.NewTracerProvider()
 	}
-	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker")}
+	return &Worker{store: s, runner: r, langs: l, cfg: cfg, tracer: tp.Tracer("livecode/worker"), traced: tracing.Enabled(tp)}
 }
 
 // Handle runs one delivery: claim, run, record. It returns an error only for infrastructure
@@ -169,11 +170,12 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 	w.cfg.Observer.Started(e, started.Sub(e.QueuedAt))
 	defer w.cfg.Observer.Released()
 
-	runCtx, runSpan := w.tracer.Start(ctx, "run", trace.WithAttributes(attribute.String("language", e.Language)))
+	runCtx, runSpan := w.tracer.Start(ctx, "sandbox", trace.WithAttributes(attribute.String("language", e.Language),
+		attribute.Bool("judged", e.Judge != nil)))
 	res, err := w.run(runCtx, log, e, started, pub)
-	runSpan.SetAttributes(attribute.String("status", string(res.Status)), attribute.String("reason", string(res.Reason)))
-	if err != nil {
-		runSpan.RecordError(err)
+	runSpan.SetAttributes(resultAttrs(res)...)
+	if !errors.Is(err, errCancelled) { // a client's cancel is a result (CANCELLED), not a failure
+		recordFailure(runSpan, err)
 	}
 	runSpan.End()
 	switch {
@@ -249,7 +251,9 @@ func (w *Worker) run(ctx context.Context, log *slog.Logger, e execution.Executio
 	if e.Judge != nil {
 		res, err = w.judge(runCtx, e, spec, pub)
 	} else {
+		stages := w.traceStages(runCtx, &spec)
 		res, err = w.runner.Run(runCtx, spec)
+		stages.ran(res)
 	}
 	if cause := context.Cause(runCtx); errors.Is(cause, errLeaseLost) || errors.Is(cause, errCancelled) {
 		return res, cause // a cancelled run's partial output is kept in its result
