@@ -3,7 +3,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"livecode/internal/testsvc"
 )
 
 const (
@@ -83,18 +84,13 @@ func TestAuthServe(t *testing.T) {
 	}
 	eid := r["execution_id"].(string)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	var e execution
-	for ctx.Err() == nil {
+	testsvc.Eventually(t, 60*time.Second, "execution "+eid+" terminal", func() bool {
 		if code, _ := authCall(t, e2eAlice, "GET", p.URL+"/executions/"+eid, nil, &e); code != 200 {
 			t.Fatalf("get execution: %d", code)
 		}
-		if terminal(e.Status) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return terminal(e.Status)
+	})
 	if e.Status != "COMPLETED" || e.Stdout != "hello keys\n" {
 		t.Fatalf("execution: %+v, want COMPLETED with hello keys", e)
 	}

@@ -111,7 +111,16 @@ func TestEmbeddedRecoversAfterSIGKILL(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	time.Sleep(300 * time.Millisecond) // let two of them start running
+	// Killed with a run RUNNING (each sleeps 0.5 s) and the rest QUEUED.
+	testsvc.Eventually(t, 30*time.Second, "a run RUNNING", func() bool {
+		for _, id := range ids {
+			var e execution
+			if call(t, "GET", p.URL+"/executions/"+id, nil, &e); e.Status == "RUNNING" {
+				return true
+			}
+		}
+		return false
+	})
 	p.kill()
 
 	p2 := start(t, "serve", db, "WORKERS=2")

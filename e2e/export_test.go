@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"livecode/internal/testsvc"
 )
 
 func TestExportToPostgres(t *testing.T) {
@@ -47,9 +49,9 @@ func TestExportToPostgres(t *testing.T) {
 		}
 	}
 	for _, id := range executions {
-		for e := get(ctx, t, src.URL+"/executions/"+id, secret); !terminal(e["status"].(string)); e = get(ctx, t, src.URL+"/executions/"+id, secret) {
-			time.Sleep(20 * time.Millisecond)
-		}
+		testsvc.Eventually(t, 60*time.Second, "execution "+id+" terminal", func() bool {
+			return terminal(get(ctx, t, src.URL+"/executions/"+id, secret)["status"].(string))
+		})
 	}
 	if code, _ := post(t, src.URL+"/code-sessions/"+sessions[2]+"/run", map[string]any{}, nil); code != 401 {
 		t.Fatalf("run without a key: %d, want 401", code)

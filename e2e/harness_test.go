@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"livecode/internal/testsvc"
 )
 
 // timeGrace is how long past its time limit a run may take to end, setup and teardown included,
@@ -116,8 +118,7 @@ func startWith(t testing.TB, bin string, inherit []*os.File, role string, env ..
 			t.Logf("%s %s logs:\n%s", role, p.URL, tail(logs.String(), 4000))
 		}
 	})
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	testsvc.Await(t, 20*time.Second, func() error {
 		select {
 		case <-p.done:
 			t.Fatalf("livecode %s exited early: %s", role, logs.String())
@@ -126,13 +127,12 @@ func startWith(t testing.TB, bin string, inherit []*os.File, role string, env ..
 		if resp, err := http.Get(p.URL + "/healthz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return p
+				return nil
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("livecode %s did not become healthy: %s", role, logs.String())
-	return nil
+		return fmt.Errorf("livecode %s did not become healthy: %s", role, logs.String())
+	})
+	return p
 }
 
 // kill SIGKILLs the process and waits for it.
@@ -231,6 +231,16 @@ func terminal(s string) bool {
 func await(ctx context.Context, t testing.TB, base, id string) execution {
 	t.Helper()
 	return awaitEvery(ctx, t, base, id, 2*time.Millisecond)
+}
+
+// awaitStatus waits until an execution has status (RUNNING, say), within a minute.
+func awaitStatus(t testing.TB, base, id, status string) {
+	t.Helper()
+	testsvc.Eventually(t, time.Minute, "execution "+id+" "+status, func() bool {
+		var e execution
+		call(t, "GET", base+"/executions/"+id, nil, &e)
+		return e.Status == status
+	})
 }
 
 // awaitEvery polls an execution every interval until it is terminal or the context ends.

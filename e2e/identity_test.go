@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"livecode/internal/proctest"
+	"livecode/internal/testsvc"
 )
 
 // TestProgramCannotSeeHostIdentity runs, through the API, a program that prints its cgroups,
@@ -84,20 +85,16 @@ func TestProgramCannotSeeHostIdentity(t *testing.T) {
 		}
 	}
 	// The run's teardown follows its result: wait for it, bounded.
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	testsvc.Await(t, 20*time.Second, func() error {
 		left, err := proctest.ByUID(uidBase, uidBase+1, true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(left) == 0 {
-			break
+		if len(left) > 0 {
+			return fmt.Errorf("processes or zombies of the sandbox uid left: %v", left)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("processes or zombies of the sandbox uid left: %v", left)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 	// A clean stop removes the process's instance: nothing is left under WORK_DIR.
 	if code := p.stop(); code != 0 {
 		t.Errorf("exit code %d after SIGTERM", code)

@@ -106,7 +106,7 @@ func TestMeasureLiveOutput(t *testing.T) {
 
 	// 1000 idle SSE connections to one session's events.
 	sid := newSession(t, p.URL, "python", "print(1)")
-	time.Sleep(time.Second)
+	time.Sleep(time.Second) // a measurement, not a wait: the process's memory settles after the runs above
 	before := rss(t, p.cmd.Process.Pid)
 	const conns = 1000
 	for range conns {
@@ -123,7 +123,7 @@ func TestMeasureLiveOutput(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(2 * time.Second)
+	time.Sleep(2 * time.Second) // a measurement, not a wait: the connections' memory settles
 	after := rss(t, p.cmd.Process.Pid)
 	t.Logf("%d idle SSE connections: RSS %d KiB → %d KiB, %.1f KiB per connection", conns, before, after,
 		float64(after-before)/conns)

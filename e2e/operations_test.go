@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"livecode/internal/testsvc"
 )
 
 // post sends body with extra headers and returns the status and the decoded answer.
@@ -110,10 +112,7 @@ func TestDeadLetter(t *testing.T) {
 	}
 	auth := map[string]string{"Authorization": "Bearer s3cret"}
 	// Three attempts with backoff (1 s, 2 s) first: generous for a slow, loaded host.
-	for deadline := time.Now().Add(60 * time.Second); len(dead.Jobs) == 0; time.Sleep(100 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("no dead job listed")
-		}
+	testsvc.Eventually(t, 60*time.Second, "a dead job listed", func() bool {
 		req, _ := http.NewRequest("GET", api.URL+"/admin/jobs/dead", nil)
 		req.Header.Set("Authorization", auth["Authorization"])
 		resp, err := client.Do(req)
@@ -122,7 +121,8 @@ func TestDeadLetter(t *testing.T) {
 		}
 		json.NewDecoder(resp.Body).Decode(&dead)
 		resp.Body.Close()
-	}
+		return len(dead.Jobs) > 0
+	})
 	if dead.Jobs[0].ExecutionID != id {
 		t.Errorf("dead job for %s, want %s", dead.Jobs[0].ExecutionID, id)
 	}
@@ -159,9 +159,7 @@ func TestMetrics(t *testing.T) {
 	await(ctx, t, api.URL, run(t, api.URL, newSession(t, api.URL, "python", "print(1)"), nil))
 	// A cancelled run counts too.
 	slow := run(t, api.URL, newSession(t, api.URL, "python", "import time\ntime.sleep(30)"), nil)
-	for e := (execution{}); e.Status != "RUNNING"; time.Sleep(10 * time.Millisecond) {
-		call(t, "GET", api.URL+"/executions/"+slow, nil, &e)
-	}
+	awaitStatus(t, api.URL, slow, "RUNNING")
 	if code := call(t, "POST", api.URL+"/executions/"+slow+"/cancel", nil, nil); code != 202 {
 		t.Fatalf("cancel: %d", code)
 	}
@@ -177,12 +175,11 @@ func TestMetrics(t *testing.T) {
 	}
 	var w string
 	// The worker stops the cancelled run just after the API records it; a run's stages are
-	// reported once its teardown is over, after its result.
-	for deadline := time.Now().Add(10 * time.Second); !(strings.Contains(w, `status="CANCELLED"`) &&
-		strings.Contains(w, `livecode_run_stage_seconds_count{stage="teardown"} 2`)) && time.Now().Before(deadline); {
-		time.Sleep(100 * time.Millisecond)
+	// reported once its teardown is over, after its result. The checks below say what is missing.
+	testsvc.Within(10*time.Second, func() bool {
 		w = text(worker)
-	}
+		return strings.Contains(w, `status="CANCELLED"`) && strings.Contains(w, `livecode_run_stage_seconds_count{stage="teardown"} 2`)
+	})
 	for _, want := range []string{
 		`livecode_executions_total{language="python",reason="cancelled",status="CANCELLED"} 1`,
 		`livecode_executions_total{language="python",reason="",status="COMPLETED"} 1`,

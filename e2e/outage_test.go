@@ -117,13 +117,9 @@ func TestPostgresOutage(t *testing.T) {
 	pg.Resume()
 
 	// It recovers by itself: the same requests succeed again.
-	deadline := time.Now().Add(30 * time.Second)
-	for call(t, "PATCH", api.URL+"/code-sessions/"+session, map[string]any{"source_code": "print('after')"}, nil) != 200 {
-		if time.Now().After(deadline) {
-			t.Fatal("autosave did not recover within 30s of the database's return")
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	testsvc.Eventually(t, 30*time.Second, "autosave recovers after the database's return", func() bool {
+		return call(t, "PATCH", api.URL+"/code-sessions/"+session, map[string]any{"source_code": "print('after')"}, nil) == 200
+	})
 	if e := await(ctx, t, api.URL, run(t, api.URL, session, nil)); e.Status != "COMPLETED" || e.Stdout != "after\n" {
 		t.Errorf("after the outage: %+v", e)
 	}

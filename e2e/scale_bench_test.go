@@ -52,16 +52,12 @@ func BenchmarkWorkerKillRecovery(b *testing.B) {
 	for b.Loop() {
 		victim := start(b, "worker", env...)
 		id := run(b, api.URL, session, nil)
-		var e execution
-		for e.Status != "RUNNING" {
-			call(b, "GET", api.URL+"/executions/"+id, nil, &e)
-			time.Sleep(5 * time.Millisecond)
-		}
+		awaitStatus(b, api.URL, id, "RUNNING")
 		rescuer := start(b, "worker", env...)
 		t0 := time.Now()
 		victim.kill()
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		e = await(ctx, b, api.URL, id)
+		e := await(ctx, b, api.URL, id)
 		cancel()
 		total += time.Since(t0)
 		if e.Status != "COMPLETED" || e.Attempts != 2 {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"livecode/internal/proctest"
+	"livecode/internal/testsvc"
 	"livecode/internal/tracing/tracingtest"
 )
 
@@ -174,8 +175,9 @@ type spanCount struct {
 // it has more, and returns its spans.
 func waitSpans(t *testing.T, rec *tracingtest.Receiver, traceID string, want []spanCount) []tracingtest.Span {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
-		spans := rec.Trace(traceID)
+	var spans []tracingtest.Span
+	testsvc.Await(t, 30*time.Second, func() error {
+		spans = rec.Trace(traceID)
 		var missing []spanCount
 		for _, w := range want {
 			if got := len(tracingtest.Walk(spans, w.path...)); got < w.n {
@@ -184,11 +186,10 @@ func waitSpans(t *testing.T, rec *tracingtest.Receiver, traceID string, want []s
 				t.Fatalf("trace %s has %d spans at %v, want %d", traceID, got, w.path, w.n)
 			}
 		}
-		if len(missing) == 0 {
-			return spans
+		if len(missing) > 0 {
+			return fmt.Errorf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("trace %s lacks %v; has %v", traceID, missing, rec.Spans(traceID))
-		}
-	}
+		return nil
+	})
+	return spans
 }

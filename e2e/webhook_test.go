@@ -149,16 +149,12 @@ func TestWebhookSurvivesRestart(t *testing.T) {
 			Attempts int    `json:"attempts"`
 		} `json:"deliveries"`
 	}
-	deadline := time.Now().Add(testsvc.Scale(10 * time.Second))
-	for time.Now().Before(deadline) {
+	testsvc.Eventually(t, 10*time.Second, "delivery delivered", func() bool {
 		if code := call(t, "GET", p.URL+"/executions/"+r.ID+"/deliveries", nil, &rec); code != 200 || len(rec.Deliveries) != 1 {
 			t.Fatalf("GET deliveries: %d %+v", code, rec)
 		}
-		if rec.Deliveries[0].State == "delivered" {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return rec.Deliveries[0].State == "delivered"
+	})
 	if d := rec.Deliveries[0]; d.State != "delivered" || d.Attempts < 2 {
 		t.Errorf("delivery record %+v, want delivered after at least 2 attempts", d)
 	}

@@ -10,7 +10,9 @@ import (
 
 	"livecode/internal/api"
 	"livecode/internal/config"
+	"livecode/internal/execution"
 	"livecode/internal/stream/memstream"
+	"livecode/internal/testsvc"
 )
 
 const (
@@ -158,13 +160,10 @@ func TestAuthOtherKeysThingsAreNotFound(t *testing.T) {
 // waitTerminalAs polls an execution with key until it is terminal.
 func (b *bundle) waitTerminalAs(t *testing.T, key, id string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	testsvc.Eventually(t, 10*time.Second, "execution "+id+" terminal", func() bool {
 		r := b.do(t, "GET", "/executions/"+id, nil, bearer(key)...).want(t, http.StatusOK)
-		if s := r.str("status"); s != "QUEUED" && s != "RUNNING" {
-			return
-		}
-	}
-	t.Fatalf("execution %s not terminal after 10s", id)
+		return execution.Status(r.str("status")).Terminal()
+	})
 }
 
 func TestAuthAccessTokenOnStreams(t *testing.T) {

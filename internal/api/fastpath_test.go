@@ -60,8 +60,13 @@ func TestAutosaveFastPathSameAsHuma(t *testing.T) {
 		{"Content-Type": "application/json", "If-Match": `"` + strings.Repeat("9", 70) + `"`},
 	}
 	for _, id := range []string{active, closed, "00000000-0000-7000-8000-000000000000", "not-an-id"} {
-		for _, body := range bodies {
-			for _, h := range headers {
+		for i, body := range bodies {
+			for j, h := range headers {
+				// Under -short (make check) every body and every header set is compared, but
+				// not every pair: the whole product is some 3000 requests.
+				if testing.Short() && i != 0 && j != 0 {
+					continue
+				}
 				want := autosave(t, slow, id, body, h, declared)
 				if got := autosave(t, fast, id, body, h, declared); !sameExchange(got, want) {
 					t.Errorf("PATCH %s %q %v:\n fast %+v\n huma %+v", id, body, h, got, want)

@@ -25,6 +25,7 @@ import (
 	"livecode/internal/queue/memqueue"
 	"livecode/internal/store/sqlite"
 	"livecode/internal/stream/memstream"
+	"livecode/internal/testsvc"
 )
 
 // languages is a fixed language registry.
@@ -216,14 +217,10 @@ func (b *bundle) workLive(t *testing.T, br *memstream.Broker, gate <-chan struct
 // waitTerminal polls an execution until it is terminal.
 func (b *bundle) waitTerminal(t *testing.T, id string) response {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		r := b.do(t, "GET", "/executions/"+id, nil).want(t, http.StatusOK)
-		if execution.Status(r.str("status")).Terminal() {
-			return r
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("execution %s not terminal after 10s", id)
-	return response{}
+	var r response
+	testsvc.Eventually(t, 10*time.Second, "execution "+id+" terminal", func() bool {
+		r = b.do(t, "GET", "/executions/"+id, nil).want(t, http.StatusOK)
+		return execution.Status(r.str("status")).Terminal()
+	})
+	return r
 }

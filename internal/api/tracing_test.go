@@ -137,7 +137,7 @@ func BenchmarkRunTraced(b *testing.B) {
 					if e.Status.Terminal() {
 						break
 					}
-					time.Sleep(50 * time.Microsecond)
+					time.Sleep(50 * time.Microsecond) // a benchmark's tight poll: testsvc.Within's backoff would add to the measured time
 				}
 			}
 			stop()

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"livecode/internal/api"
+	"livecode/internal/testsvc"
 	"livecode/internal/webhook"
 )
 
@@ -187,17 +188,17 @@ func TestWebhookDelivered(t *testing.T) {
 // waitDelivered polls GET /executions/{id}/deliveries until its one delivery is delivered.
 func waitDelivered(t *testing.T, b *bundle, id string, headers []string) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	var delivery map[string]any
+	testsvc.Eventually(t, 10*time.Second, "delivery of "+id+" delivered", func() bool {
 		r := b.do(t, "GET", "/executions/"+id+"/deliveries", nil, headers...).want(t, http.StatusOK)
 		list, _ := r.body["deliveries"].([]any)
 		if len(list) == 1 && list[0].(map[string]any)["state"] == "delivered" {
-			return list[0].(map[string]any)
+			delivery = list[0].(map[string]any)
+			return true
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("delivery of %s not delivered", id)
-	return nil
+		return false
+	})
+	return delivery
 }
 
 // TestWebhookPerKey: with API keys, the key's own secret signs, and only its owner reads the record.

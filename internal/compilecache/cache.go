@@ -44,28 +44,38 @@ var (
 	ErrTooLarge = errors.New("compilecache: build output larger than an entry may be")
 )
 
+// Defaults of Bounds, which config's COMPILE_CACHE_MAX_* also take. An entry's bounds are what
+// a run's work dir holds (the sandbox's tmpfs takes the same), so that any entry fits a run
+// that copies it.
+const (
+	DefaultMaxBytes      = 1 << 30
+	DefaultMaxEntries    = 10000
+	DefaultMaxEntryBytes = 64 << 20
+	DefaultMaxEntryFiles = 4096
+)
+
 // Bounds bound the cache. Every entry within them can start a run: a sandbox joins an entry
 // to a run whole (one overlay), whatever the number of its files. A zero field takes its
 // default.
 type Bounds struct {
-	MaxBytes      int64 // all entries together; least recently used go first (default 1 GiB)
-	MaxEntries    int   // entries; least recently used go first (default 10000)
-	MaxEntryBytes int64 // one entry's file content; larger build output is not cached (default 64 MiB)
-	MaxEntryFiles int   // one entry's files and directories; more are not cached (default 4096)
+	MaxBytes      int64 // all entries together; least recently used go first (default DefaultMaxBytes, 1 GiB)
+	MaxEntries    int   // entries; least recently used go first (default DefaultMaxEntries)
+	MaxEntryBytes int64 // one entry's file content; larger build output is not cached (default DefaultMaxEntryBytes, 64 MiB)
+	MaxEntryFiles int   // one entry's files and directories; more are not cached (default DefaultMaxEntryFiles)
 }
 
 func (b Bounds) withDefaults() Bounds {
 	if b.MaxBytes == 0 {
-		b.MaxBytes = 1 << 30
+		b.MaxBytes = DefaultMaxBytes
 	}
 	if b.MaxEntries == 0 {
-		b.MaxEntries = 10000
+		b.MaxEntries = DefaultMaxEntries
 	}
 	if b.MaxEntryBytes == 0 {
-		b.MaxEntryBytes = 64 << 20
+		b.MaxEntryBytes = DefaultMaxEntryBytes
 	}
 	if b.MaxEntryFiles == 0 {
-		b.MaxEntryFiles = 4096
+		b.MaxEntryFiles = DefaultMaxEntryFiles
 	}
 	b.MaxEntryBytes = min(b.MaxEntryBytes, b.MaxBytes)
 	return b

@@ -5,6 +5,7 @@ package compilecache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"livecode/internal/execution"
+	"livecode/internal/testsvc"
 )
 
 func openInternal(t *testing.T) *Cache {
@@ -28,19 +30,12 @@ func openInternal(t *testing.T) *Cache {
 // others waiting for its lock.
 func awaitCallers(t *testing.T, c *Cache, key string, n int) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	testsvc.Eventually(t, 10*time.Second, fmt.Sprintf("%d callers of the key arrive", n), func() bool {
 		c.keys.mu.Lock()
+		defer c.keys.mu.Unlock()
 		l := c.keys.m[key]
-		refs := 0
-		if l != nil {
-			refs = l.refs
-		}
-		c.keys.mu.Unlock()
-		if refs == n {
-			return
-		}
-	}
-	t.Fatalf("%d callers of the key never arrived", n)
+		return l != nil && l.refs == n
+	})
 }
 
 func TestFailureSharedWithWaitersOnly(t *testing.T) {

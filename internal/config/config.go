@@ -17,100 +17,100 @@ import (
 )
 
 // Config is every setting of livecode. Each field is one environment variable; the README's
-// configuration table lists them all.
+// configuration table lists them all, and Default gives their defaults.
 type Config struct {
-	Port        int    `env:"PORT" envDefault:"3000"`
-	DatabaseURL string `env:"DATABASE_URL" envDefault:"sqlite:./data/livecode.db"`
+	Port        int    `env:"PORT"` // 0: any free port
+	DatabaseURL string `env:"DATABASE_URL"`
 	Workers     int    `env:"WORKERS"` // 0 means the number of CPUs
-	LogLevel    string `env:"LOG_LEVEL" envDefault:"info"`
-	LogFormat   string `env:"LOG_FORMAT" envDefault:"text"` // text or json
+	LogLevel    string `env:"LOG_LEVEL"`
+	LogFormat   string `env:"LOG_FORMAT"` // text or json
 
 	// Queue: REDIS_URL, or the original design's REDIS_HOST/PORT/PASSWORD/TLS, selects Redis.
 	RedisURL      string        `env:"REDIS_URL"`
 	RedisHost     string        `env:"REDIS_HOST"`
-	RedisPort     int           `env:"REDIS_PORT" envDefault:"6379"`
+	RedisPort     int           `env:"REDIS_PORT"`
 	RedisPassword string        `env:"REDIS_PASSWORD"`
 	RedisTLS      bool          `env:"REDIS_TLS"`
-	QueueName     string        `env:"EXECUTION_QUEUE_NAME" envDefault:"execution-queue"`
-	QueueCapacity int           `env:"QUEUE_CAPACITY" envDefault:"10000"`   // backlog bound: past it runs get 503
-	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT" envDefault:"2s"`       // bound on an enqueue when the backend is slow or down
-	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL" envDefault:"1s"` // an idle Redis worker's longest wait for a wake-up, and how often due retries are moved to pending
-	MaxAttempts   int           `env:"MAX_ATTEMPTS" envDefault:"3"`         // infrastructure attempts per execution
-	LeaseDuration time.Duration `env:"LEASE_DURATION" envDefault:"10s"`
-	ReapInterval  time.Duration `env:"REAP_INTERVAL" envDefault:"3s"`
-	RequeueAfter  time.Duration `env:"REQUEUE_AFTER" envDefault:"30s"` // a QUEUED execution older than this gets its job again (the queue may have lost it)
-	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE" envDefault:"50s"`
+	QueueName     string        `env:"EXECUTION_QUEUE_NAME"`
+	QueueCapacity int           `env:"QUEUE_CAPACITY"`      // backlog bound: past it runs get 503
+	QueueTimeout  time.Duration `env:"QUEUE_TIMEOUT"`       // bound on an enqueue when the backend is slow or down
+	QueuePoll     time.Duration `env:"QUEUE_POLL_INTERVAL"` // an idle Redis worker's longest wait for a wake-up, and how often due retries are moved to pending
+	MaxAttempts   int           `env:"MAX_ATTEMPTS"`        // infrastructure attempts per execution
+	LeaseDuration time.Duration `env:"LEASE_DURATION"`
+	ReapInterval  time.Duration `env:"REAP_INTERVAL"`
+	RequeueAfter  time.Duration `env:"REQUEUE_AFTER"` // a QUEUED execution older than this gets its job again (the queue may have lost it)
+	ShutdownGrace time.Duration `env:"SHUTDOWN_GRACE"`
 
 	// HTTP input limits.
-	MaxBodyBytes  int `env:"MAX_BODY_BYTES" envDefault:"1048576"` // 1 MiB
-	MaxCodeBytes  int `env:"MAX_CODE_BYTES" envDefault:"262144"`  // 256 KiB
-	MaxStdinBytes int `env:"MAX_STDIN_BYTES" envDefault:"262144"`
+	MaxBodyBytes  int `env:"MAX_BODY_BYTES"` // 1 MiB
+	MaxCodeBytes  int `env:"MAX_CODE_BYTES"` // 256 KiB
+	MaxStdinBytes int `env:"MAX_STDIN_BYTES"`
 	// A run's arguments: well under Linux's 128 KiB per argument (MAX_ARG_STRLEN), so that the
 	// sandbox's own command line always fits beside them.
-	MaxArgs      int `env:"MAX_ARGS" envDefault:"64"`
-	MaxArgBytes  int `env:"MAX_ARG_BYTES" envDefault:"4096"`   // 4 KiB per argument
-	MaxArgsBytes int `env:"MAX_ARGS_BYTES" envDefault:"65536"` // 64 KiB all together
-	MaxFiles     int `env:"MAX_FILES" envDefault:"64"`         // files of a multi-file run; their contents count against MAX_CODE_BYTES
+	MaxArgs      int `env:"MAX_ARGS"`
+	MaxArgBytes  int `env:"MAX_ARG_BYTES"`  // 4 KiB per argument
+	MaxArgsBytes int `env:"MAX_ARGS_BYTES"` // 64 KiB all together
+	MaxFiles     int `env:"MAX_FILES"`      // files of a multi-file run; their contents count against MAX_CODE_BYTES
 
 	// Abuse protection.
-	MaxActivePerSession int           `env:"MAX_ACTIVE_PER_SESSION" envDefault:"1"` // 0 = unlimited
-	RunRateLimit        int           `env:"RUN_RATE_LIMIT" envDefault:"10"`        // runs per window per session; 0 = unlimited
-	RunRateWindow       time.Duration `env:"RUN_RATE_WINDOW" envDefault:"1m"`
-	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL" envDefault:"24h"` // also when expired keys are purged
+	MaxActivePerSession int           `env:"MAX_ACTIVE_PER_SESSION"` // 0 = unlimited
+	RunRateLimit        int           `env:"RUN_RATE_LIMIT"`         // runs per window per session; 0 = unlimited
+	RunRateWindow       time.Duration `env:"RUN_RATE_WINDOW"`
+	IdempotencyTTL      time.Duration `env:"IDEMPOTENCY_TTL"` // also when expired keys are purged; 0 = kept forever
 	// The longest a one-call run (POST /run's wait_ms, Judge0's wait, Piston's execute) holds
 	// its request open for the result; past it the client gets the execution id to poll.
-	MaxWaitMS int `env:"MAX_WAIT_MS" envDefault:"30000"`
-	MaxBatch  int `env:"MAX_BATCH" envDefault:"20"` // runs of one batch request (POST /runs/batch, Judge0's batches)
+	MaxWaitMS int `env:"MAX_WAIT_MS"`
+	MaxBatch  int `env:"MAX_BATCH"` // runs of one batch request (POST /runs/batch, Judge0's batches)
 	// A judged run's test cases: how many, their inputs, expected outputs and arguments
 	// together (decoded bytes), and the wall-clock bound of all its tests together, compile
 	// included, beside each test's own time limit (SHUTDOWN_GRACE must cover it).
-	MaxTests       int `env:"MAX_TESTS" envDefault:"100"`
-	MaxTestsBytes  int `env:"MAX_TESTS_BYTES" envDefault:"1048576"` // 1 MiB
-	MaxJudgeTimeMS int `env:"MAX_JUDGE_TIME_MS" envDefault:"30000"`
+	MaxTests       int `env:"MAX_TESTS"`
+	MaxTestsBytes  int `env:"MAX_TESTS_BYTES"` // 1 MiB
+	MaxJudgeTimeMS int `env:"MAX_JUDGE_TIME_MS"`
 
 	// Retention: how long data is kept, 0 keeps it forever; purged every RetentionInterval,
 	// RetentionBatch rows per statement.
-	RetentionExecutions time.Duration `env:"RETENTION_EXECUTIONS" envDefault:"720h"` // finished executions and their output, from their end
-	RetentionSessions   time.Duration `env:"RETENTION_SESSIONS" envDefault:"720h"`   // CLOSED sessions with all their executions, from their close
-	RetentionInterval   time.Duration `env:"RETENTION_INTERVAL" envDefault:"1m"`
-	RetentionBatch      int           `env:"RETENTION_BATCH" envDefault:"200"`
+	RetentionExecutions time.Duration `env:"RETENTION_EXECUTIONS"` // finished executions and their output, from their end
+	RetentionSessions   time.Duration `env:"RETENTION_SESSIONS"`   // CLOSED sessions with all their executions, from their close
+	RetentionInterval   time.Duration `env:"RETENTION_INTERVAL"`
+	RetentionBatch      int           `env:"RETENTION_BATCH"`
 
 	// Run limits: defaults applied when a request names none, and the maximums a request may ask.
-	TimeLimitMS         int `env:"TIME_LIMIT_MS" envDefault:"5000"`
-	MaxTimeLimitMS      int `env:"MAX_TIME_LIMIT_MS" envDefault:"30000"`
-	MemoryLimitMB       int `env:"MEMORY_LIMIT_MB" envDefault:"256"`
-	MaxMemoryLimitMB    int `env:"MAX_MEMORY_LIMIT_MB" envDefault:"1024"`
-	MaxProcesses        int `env:"MAX_PROCESSES" envDefault:"64"`
-	MaxMaxProcesses     int `env:"MAX_MAX_PROCESSES" envDefault:"256"`
-	OutputLimitBytes    int `env:"OUTPUT_LIMIT_BYTES" envDefault:"1048576"`
-	MaxOutputLimitBytes int `env:"MAX_OUTPUT_LIMIT_BYTES" envDefault:"8388608"`
+	TimeLimitMS         int `env:"TIME_LIMIT_MS"`
+	MaxTimeLimitMS      int `env:"MAX_TIME_LIMIT_MS"`
+	MemoryLimitMB       int `env:"MEMORY_LIMIT_MB"`
+	MaxMemoryLimitMB    int `env:"MAX_MEMORY_LIMIT_MB"`
+	MaxProcesses        int `env:"MAX_PROCESSES"`
+	MaxMaxProcesses     int `env:"MAX_MAX_PROCESSES"`
+	OutputLimitBytes    int `env:"OUTPUT_LIMIT_BYTES"`
+	MaxOutputLimitBytes int `env:"MAX_OUTPUT_LIMIT_BYTES"`
 
 	// Sandbox.
-	Sandbox      string `env:"SANDBOX" envDefault:"bwrap"`          // bwrap or gvisor
-	SandboxUID   int    `env:"SANDBOX_UID_BASE" envDefault:"60000"` // runs use uids from here up, one per slot
-	LanguagesDir string `env:"LANGUAGES_DIR"`                       // extra or overriding language definitions
+	Sandbox      string `env:"SANDBOX"`          // bwrap or gvisor
+	SandboxUID   int    `env:"SANDBOX_UID_BASE"` // runs use uids from here up, one per slot
+	LanguagesDir string `env:"LANGUAGES_DIR"`    // extra or overriding language definitions
 	// Where runs live on the host: each process makes an instance level below both, named at
 	// random and locked while it lives, so a later start sweeps only the leftovers of the dead.
-	WorkDir      string `env:"WORK_DIR" envDefault:"/var/lib/livecode/runs"` // per-run tmpfs mounts; its parents must be searchable by the sandbox uids
-	CgroupParent string `env:"CGROUP_PARENT" envDefault:"livecode-runs"`     // relative to livecode's own cgroup unless it starts with /
+	WorkDir      string `env:"WORK_DIR"`      // per-run tmpfs mounts; its parents must be searchable by the sandbox uids
+	CgroupParent string `env:"CGROUP_PARENT"` // relative to livecode's own cgroup unless it starts with /
 	// CgroupFavorDynMods remounts the host's cgroup2 hierarchy with favordynmods, a host-wide
 	// change that makes each run's cgroup join cheaper.
-	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS" envDefault:"false"`
+	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS"`
 
 	// Compile cache, shared by the worker processes of a host.
-	CompileCacheDir      string `env:"COMPILE_CACHE_DIR" envDefault:"/var/cache/livecode/compile"`
-	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES" envDefault:"1073741824"` // 1 GiB
+	CompileCacheDir      string `env:"COMPILE_CACHE_DIR"`
+	CompileCacheMaxBytes int64  `env:"COMPILE_CACHE_MAX_BYTES"` // 1 GiB
 	// One entry's bounds: by default what a run's work dir can hold (64 MiB, 4096 inodes), so
 	// that any entry fits a run that copies it (gVisor); larger build output runs uncached.
-	CompileCacheMaxEntries    int   `env:"COMPILE_CACHE_MAX_ENTRIES" envDefault:"10000"`
-	CompileCacheMaxEntryBytes int64 `env:"COMPILE_CACHE_MAX_ENTRY_BYTES" envDefault:"67108864"`
-	CompileCacheMaxEntryFiles int   `env:"COMPILE_CACHE_MAX_ENTRY_FILES" envDefault:"4096"`
+	CompileCacheMaxEntries    int   `env:"COMPILE_CACHE_MAX_ENTRIES"`
+	CompileCacheMaxEntryBytes int64 `env:"COMPILE_CACHE_MAX_ENTRY_BYTES"`
+	CompileCacheMaxEntryFiles int   `env:"COMPILE_CACHE_MAX_ENTRY_FILES"`
 	// A compile's time limit, which also bounds a run's wait for an identical compile.
-	CompileTimeLimitMS int `env:"COMPILE_TIME_LIMIT_MS" envDefault:"15000"`
+	CompileTimeLimitMS int `env:"COMPILE_TIME_LIMIT_MS"`
 
 	// Operators.
-	AdminToken    string `env:"ADMIN_TOKEN"`                      // enables /admin/* when set
-	SwaggerEnable bool   `env:"SWAGGER_ENABLE" envDefault:"true"` // serve Swagger UI at /api
+	AdminToken    string `env:"ADMIN_TOKEN"`    // enables /admin/* when set
+	SwaggerEnable bool   `env:"SWAGGER_ENABLE"` // serve Swagger UI at /api
 	// Browser apps on these origins may call the API (CORS) and open its WebSockets; see Origins.
 	CORSOrigins  string `env:"CORS_ORIGINS"`
 	MetricsToken string `env:"METRICS_TOKEN"` // /metrics requires Bearer <token> when set
@@ -121,7 +121,7 @@ type Config struct {
 	APIKeys            string        `env:"API_KEYS"`             // name:secret,name:secret; empty = no authentication
 	QuotaMaxActive     int           `env:"QUOTA_MAX_ACTIVE"`     // QUEUED+RUNNING executions per key; 0 = unlimited
 	QuotaRunRateLimit  int           `env:"QUOTA_RUN_RATE_LIMIT"` // runs per window per key; 0 = unlimited
-	QuotaRunRateWindow time.Duration `env:"QUOTA_RUN_RATE_WINDOW" envDefault:"1h"`
+	QuotaRunRateWindow time.Duration `env:"QUOTA_RUN_RATE_WINDOW"`
 
 	// Keys is API_KEYS parsed, once, by Load.
 	Keys []APIKey `env:"-"`
@@ -130,11 +130,11 @@ type Config struct {
 	// from WebhookBackoff up to WebhookMaxAttempts attempts of at most WebhookTimeout each.
 	WebhookSecret      string        `env:"WEBHOOK_SECRET"` // signs callbacks when API_KEYS is empty (with keys, each key's own secret does)
 	WebhookAllow       string        `env:"WEBHOOK_ALLOW"`  // hosts and CIDRs callbacks may reach although private; see WebhookTargets
-	WebhookMaxAttempts int           `env:"WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
-	WebhookTimeout     time.Duration `env:"WEBHOOK_TIMEOUT" envDefault:"10s"`
-	WebhookBackoff     time.Duration `env:"WEBHOOK_BACKOFF" envDefault:"5s"`
-	WebhookInterval    time.Duration `env:"WEBHOOK_SWEEP_INTERVAL" envDefault:"1s"` // how often due retries are looked for
-	WebhookConcurrency int           `env:"WEBHOOK_CONCURRENCY" envDefault:"16"`    // deliveries in flight per process
+	WebhookMaxAttempts int           `env:"WEBHOOK_MAX_ATTEMPTS"`
+	WebhookTimeout     time.Duration `env:"WEBHOOK_TIMEOUT"`
+	WebhookBackoff     time.Duration `env:"WEBHOOK_BACKOFF"`
+	WebhookInterval    time.Duration `env:"WEBHOOK_SWEEP_INTERVAL"` // how often due retries are looked for
+	WebhookConcurrency int           `env:"WEBHOOK_CONCURRENCY"`    // deliveries in flight per process
 }
 
 // APIKey is one client's credential: requests bearing Secret act as Name.
@@ -242,15 +242,11 @@ func hostName(s string) bool {
 	return true
 }
 
-// Default returns the configuration of an empty environment: every variable at its default.
-func Default() Config {
-	c, _ := Load(func(string) string { return "" }) // cannot fail: the defaults are valid
-	return c
-}
-
-// Load reads the configuration from getenv.
+// Load reads the configuration from getenv: every variable getenv gives a non-empty value
+// overrides its Default. It returns an error naming the first variable that does not parse or
+// is out of range.
 func Load(getenv func(string) string) (Config, error) {
-	var c Config
+	c := Default()
 	environ := map[string]string{}
 	for _, name := range names() {
 		if v := getenv(name); v != "" {
@@ -260,11 +256,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := env.ParseWithOptions(&c, env.Options{Environment: environ}); err != nil {
 		return c, fmt.Errorf("config: %w", err)
 	}
-	if c.Workers <= 0 {
-		c.Workers = runtime.NumCPU()
-	}
 	if err := c.validate(); err != nil {
 		return c, err
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.NumCPU()
 	}
 	var err error
 	c.Keys, err = c.parseKeys()
@@ -275,6 +271,14 @@ func (c Config) validate() error {
 	switch {
 	case c.Port < 0 || c.Port > 65535:
 		return fmt.Errorf("config: PORT %d out of range", c.Port)
+	case c.RedisPort < 1 || c.RedisPort > 65535:
+		return fmt.Errorf("config: REDIS_PORT %d out of range", c.RedisPort)
+	case c.Workers < 0:
+		return fmt.Errorf("config: WORKERS must not be negative (0 means the number of CPUs)")
+	case c.QueueCapacity < 1:
+		return fmt.Errorf("config: QUEUE_CAPACITY must be positive")
+	case c.SandboxUID < 1000:
+		return fmt.Errorf("config: SANDBOX_UID_BASE must be at least 1000")
 	case c.Sandbox != "bwrap" && c.Sandbox != "gvisor":
 		return fmt.Errorf("config: SANDBOX must be bwrap or gvisor, not %q", c.Sandbox)
 	case !strings.HasPrefix(c.WorkDir, "/"):
@@ -291,9 +295,11 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: LEASE_DURATION must be at least 300ms")
 	case c.ReapInterval <= 0, c.QueuePoll <= 0, c.RequeueAfter <= 0, c.QueueTimeout <= 0, c.ShutdownGrace < 0:
 		return fmt.Errorf("config: REAP_INTERVAL, QUEUE_POLL_INTERVAL, REQUEUE_AFTER and QUEUE_TIMEOUT must be positive, SHUTDOWN_GRACE not negative")
+	case c.TimeLimitMS < 1, c.MemoryLimitMB < 1, c.MaxProcesses < 1, c.OutputLimitBytes < 1:
+		return fmt.Errorf("config: TIME_LIMIT_MS, MEMORY_LIMIT_MB, MAX_PROCESSES and OUTPUT_LIMIT_BYTES must be positive")
 	case c.TimeLimitMS > c.MaxTimeLimitMS, c.MemoryLimitMB > c.MaxMemoryLimitMB,
 		c.MaxProcesses > c.MaxMaxProcesses, c.OutputLimitBytes > c.MaxOutputLimitBytes:
-		return fmt.Errorf("config: a default run limit is above its maximum")
+		return fmt.Errorf("config: a default run limit is above its maximum: TIME_LIMIT_MS, MEMORY_LIMIT_MB, MAX_PROCESSES and OUTPUT_LIMIT_BYTES must be at most MAX_TIME_LIMIT_MS, MAX_MEMORY_LIMIT_MB, MAX_MAX_PROCESSES and MAX_OUTPUT_LIMIT_BYTES")
 	case c.MaxBodyBytes < 1, c.MaxCodeBytes < 1, c.MaxStdinBytes < 1, c.MaxArgs < 1, c.MaxArgBytes < 1,
 		c.MaxArgsBytes < 1, c.MaxFiles < 1, c.MaxWaitMS < 1, c.MaxBatch < 1, c.MaxTests < 1, c.MaxTestsBytes < 1, c.MaxJudgeTimeMS < 1:
 		return fmt.Errorf("config: MAX_BODY_BYTES, MAX_CODE_BYTES, MAX_STDIN_BYTES, MAX_ARGS, MAX_ARG_BYTES, MAX_ARGS_BYTES, MAX_FILES, MAX_WAIT_MS, MAX_BATCH, MAX_TESTS, MAX_TESTS_BYTES and MAX_JUDGE_TIME_MS must be positive")
@@ -303,6 +309,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: SHUTDOWN_GRACE (%v) must cover MAX_JUDGE_TIME_MS (%d)", c.ShutdownGrace, c.MaxJudgeTimeMS)
 	case c.RetentionExecutions < 0, c.RetentionSessions < 0, c.RetentionInterval <= 0, c.RetentionBatch < 1:
 		return fmt.Errorf("config: RETENTION_EXECUTIONS and RETENTION_SESSIONS must not be negative, RETENTION_INTERVAL and RETENTION_BATCH must be positive")
+	case c.MaxActivePerSession < 0, c.RunRateLimit < 0, c.RunRateWindow <= 0, c.IdempotencyTTL < 0:
+		return fmt.Errorf("config: MAX_ACTIVE_PER_SESSION, RUN_RATE_LIMIT and IDEMPOTENCY_TTL must not be negative, RUN_RATE_WINDOW must be positive")
 	case c.QuotaMaxActive < 0, c.QuotaRunRateLimit < 0, c.QuotaRunRateWindow <= 0:
 		return fmt.Errorf("config: QUOTA_MAX_ACTIVE and QUOTA_RUN_RATE_LIMIT must not be negative, QUOTA_RUN_RATE_WINDOW must be positive")
 	case c.WebhookMaxAttempts < 1, c.WebhookMaxAttempts > 100:

@@ -1,6 +1,7 @@
 // Package config is the one home of livecode's settings and their defaults: every setting is
-// a field of Config, read from one environment variable, with its default in the field's
-// envDefault tag. Nothing else should restate a default.
+// a field of Config, read from one environment variable, with its default in Default. Where a
+// package also has a zero-value fallback of its own (sandbox, worker, the queues, the compile
+// cache), Default takes that package's exported constant, so each value is written once.
 //
 // Load reads and validates the settings from a getenv function (cli passes the environment
 // over ./.env); Default is the configuration of an empty environment. Helpers derive what

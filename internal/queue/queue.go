@@ -71,6 +71,14 @@ type Queue interface {
 	Close() error
 }
 
+// Defaults of both queues, which config's QUEUE_CAPACITY, MAX_ATTEMPTS and QUEUE_TIMEOUT also take.
+const (
+	DefaultCapacity    = 10_000 // backlog bound: waiting jobs and scheduled retries
+	DefaultMaxAttempts = 3      // deliveries of a job (its first and DefaultMaxAttempts-1 retries)
+	// DefaultTimeout bounds an enqueue (and a depth reading) when the backend is slow or down.
+	DefaultTimeout = 2 * time.Second
+)
+
 // Backoff is the delay before retry n (1-based): 1s, 2s, 4s, … capped at 30s.
 func Backoff(n int) time.Duration {
 	d := time.Second << (n - 1)
@@ -80,12 +88,12 @@ func Backoff(n int) time.Duration {
 	return d
 }
 
-// RetryDefaults resolves the retry settings both queues take: maxRetry 0 means the default (2
-// retries, 3 deliveries in all), a negative one means no retry; a nil backoff means Backoff.
+// RetryDefaults resolves the retry settings both queues take: maxRetry 0 means the default
+// (DefaultMaxAttempts-1 retries), a negative one means no retry; a nil backoff means Backoff.
 func RetryDefaults(maxRetry int, backoff func(int) time.Duration) (int, func(int) time.Duration) {
 	switch {
 	case maxRetry == 0:
-		maxRetry = 2
+		maxRetry = DefaultMaxAttempts - 1
 	case maxRetry < 0:
 		maxRetry = 0
 	}

@@ -14,6 +14,7 @@ import (
 	"livecode/internal/session"
 	"livecode/internal/store"
 	"livecode/internal/store/sqlite"
+	"livecode/internal/testsvc"
 )
 
 var t0 = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -90,17 +91,10 @@ func TestRunPurgesAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan struct{})
 	go func() { p.Run(ctx); close(stopped) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testsvc.Eventually(t, 30*time.Second, "Run purges", func() bool {
 		_, err := s.GetExecution(context.Background(), done[len(done)-1])
-		if problem.KindOf(err) == problem.NotFound {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Run never purged")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return problem.KindOf(err) == problem.NotFound
+	})
 	cancel()
 	<-stopped
 	if off := retention.New(s, retention.Config{Interval: time.Millisecond, Batch: 1}); off.Enabled() {

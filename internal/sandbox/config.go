@@ -14,13 +14,43 @@ import (
 	"livecode/internal/execution"
 )
 
-// Config configures a Sandbox. The zero value of every field means its default.
+// Defaults of a Sandbox, which config's SANDBOX, SANDBOX_UID_BASE, the run limits
+// (TIME_LIMIT_MS, MEMORY_LIMIT_MB, MAX_PROCESSES, OUTPUT_LIMIT_BYTES; DefaultLimits) and
+// COMPILE_TIME_LIMIT_MS (DefaultCompileLimits) also take.
+const (
+	DefaultLevel     = "bwrap"
+	DefaultBwrapPath = "/usr/bin/bwrap"
+	DefaultRunscPath = "/usr/bin/runsc"
+	DefaultUIDBase   = 60000
+	DefaultSlots     = 16
+	DefaultCPUs      = 1.0
+	// A run's work dir and /tmp together; a compile cache entry is bounded the same, so that
+	// any entry fits a run that copies it.
+	DefaultTmpfsBytes    = compilecache.DefaultMaxEntryBytes
+	DefaultTmpfsInodes   = compilecache.DefaultMaxEntryFiles
+	DefaultFileSizeBytes = 16 << 20
+	DefaultOpenFiles     = 256
+	DefaultStackBytes    = 32 << 20
+)
+
+// DefaultLimits are the run limits of a Spec that names none.
+func DefaultLimits() execution.Limits {
+	return execution.Limits{TimeLimitMS: 5000, MemoryLimitMB: 256, MaxProcesses: 64, OutputLimitBytes: 1 << 20}
+}
+
+// DefaultCompileLimits bound the compile step of compiled languages.
+func DefaultCompileLimits() execution.Limits {
+	return execution.Limits{TimeLimitMS: 15000, MemoryLimitMB: 512, MaxProcesses: 64, OutputLimitBytes: 1 << 20}
+}
+
+// Config configures a Sandbox. The zero value of every field means its default (the Default
+// constants); a negative UIDBase or Slots is refused by New.
 type Config struct {
-	Level     string // "bwrap" (default) or "gvisor"
-	BwrapPath string // default /usr/bin/bwrap
-	RunscPath string // default /usr/bin/runsc
-	UIDBase   int    // runs use uid and gid UIDBase+slot; default 60000
-	Slots     int    // concurrent runs; Run waits for a free slot; default 16
+	Level     string // "bwrap" (DefaultLevel) or "gvisor"
+	BwrapPath string // default DefaultBwrapPath
+	RunscPath string // default DefaultRunscPath
+	UIDBase   int    // runs use uid and gid UIDBase+slot; default DefaultUIDBase
+	Slots     int    // concurrent runs; Run waits for a free slot; default DefaultSlots
 	// WorkRoot is the host dir holding each process's instance dir, which holds its runs'
 	// tmpfs mounts; its parents must be searchable by the sandbox uids. Required.
 	WorkRoot string
@@ -33,16 +63,16 @@ type Config struct {
 	// much faster for every process of the host (see favorDynMods). Off, the host is left alone.
 	FavorDynMods bool
 
-	CPUs          float64 // CPU bandwidth of one run, in cores; default 1
-	TmpfsBytes    int64   // size of the writable work dir and /tmp together; default 64 MiB
-	TmpfsInodes   int     // inodes of the same; default 4096
-	FileSizeBytes int64   // RLIMIT_FSIZE; default 16 MiB
-	OpenFiles     int     // RLIMIT_NOFILE; default 256
-	StackBytes    int64   // RLIMIT_STACK; default 32 MiB
+	CPUs          float64 // CPU bandwidth of one run, in cores; default DefaultCPUs
+	TmpfsBytes    int64   // size of the writable work dir and /tmp together; default DefaultTmpfsBytes (64 MiB)
+	TmpfsInodes   int     // inodes of the same; default DefaultTmpfsInodes (4096)
+	FileSizeBytes int64   // RLIMIT_FSIZE; default DefaultFileSizeBytes (16 MiB)
+	OpenFiles     int     // RLIMIT_NOFILE; default DefaultOpenFiles
+	StackBytes    int64   // RLIMIT_STACK; default DefaultStackBytes (32 MiB)
 
-	// Defaults applies to every zero field of a Spec's Limits.
+	// Defaults applies to every zero field of a Spec's Limits; its own zero fields take DefaultLimits.
 	Defaults execution.Limits
-	// CompileLimits bound the compile step of compiled languages.
+	// CompileLimits bound the compile step of compiled languages; zero fields take DefaultCompileLimits.
 	CompileLimits execution.Limits
 	// Stages, when set, is told how long each stage of every run took (the Stage* names), once
 	// the run's teardown is over. It must be cheap and safe for concurrent use.
@@ -59,40 +89,35 @@ func (c Config) withDefaults() (Config, error) {
 			*v = d
 		}
 	}
+	def64 := func(v *int64, d int64) {
+		if *v == 0 {
+			*v = d
+		}
+	}
 	if c.Level == "" {
-		c.Level = "bwrap"
+		c.Level = DefaultLevel
 	}
 	if c.BwrapPath == "" {
-		c.BwrapPath = "/usr/bin/bwrap"
+		c.BwrapPath = DefaultBwrapPath
 	}
 	if c.RunscPath == "" {
-		c.RunscPath = "/usr/bin/runsc"
+		c.RunscPath = DefaultRunscPath
 	}
-	def(&c.UIDBase, 60000)
-	def(&c.Slots, 16)
+	def(&c.UIDBase, DefaultUIDBase)
+	def(&c.Slots, DefaultSlots)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
 	if c.CPUs == 0 {
-		c.CPUs = 1
+		c.CPUs = DefaultCPUs
 	}
-	if c.TmpfsBytes == 0 {
-		c.TmpfsBytes = 64 << 20
-	}
-	def(&c.TmpfsInodes, 4096)
-	if c.FileSizeBytes == 0 {
-		c.FileSizeBytes = 16 << 20
-	}
-	def(&c.OpenFiles, 256)
-	if c.StackBytes == 0 {
-		c.StackBytes = 32 << 20
-	}
-	c.Defaults = fillLimits(c.Defaults, execution.Limits{
-		TimeLimitMS: 5000, MemoryLimitMB: 256, MaxProcesses: 64, OutputLimitBytes: 1 << 20,
-	})
-	c.CompileLimits = fillLimits(c.CompileLimits, execution.Limits{
-		TimeLimitMS: 15000, MemoryLimitMB: 512, MaxProcesses: 64, OutputLimitBytes: 1 << 20,
-	})
+	def64(&c.TmpfsBytes, DefaultTmpfsBytes)
+	def(&c.TmpfsInodes, DefaultTmpfsInodes)
+	def64(&c.FileSizeBytes, DefaultFileSizeBytes)
+	def(&c.OpenFiles, DefaultOpenFiles)
+	def64(&c.StackBytes, DefaultStackBytes)
+	c.Defaults = fillLimits(c.Defaults, DefaultLimits())
+	c.CompileLimits = fillLimits(c.CompileLimits, DefaultCompileLimits())
 	return c, c.validate()
 }
 

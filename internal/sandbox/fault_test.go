@@ -19,6 +19,7 @@ import (
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
 	"livecode/internal/sandbox"
+	"livecode/internal/testsvc"
 )
 
 // hit is one visit of a fault point: the n-th of point during a run.
@@ -211,12 +212,10 @@ func snapshotHost(t *testing.T) hostSnapshot {
 func (s hostSnapshot) assertBack(t *testing.T) bool {
 	t.Helper()
 	var now hostSnapshot
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+	testsvc.Within(5*time.Second, func() bool {
 		now = snapshotHost(t)
-		if now.fds <= s.fds && now.goroutines <= s.goroutines || time.Now().After(deadline) {
-			break
-		}
-	}
+		return now.fds <= s.fds && now.goroutines <= s.goroutines
+	})
 	if now.fds != s.fds {
 		t.Errorf("%d open descriptors, %d before the runs", now.fds, s.fds)
 	}

@@ -10,6 +10,7 @@ import (
 )
 
 func TestStartPostgresWhenNothingAnswers(t *testing.T) {
+	SkipShort(t, "a PostgreSQL server of its own (initdb and start)")
 	t.Setenv(PostgresURLEnv, "postgres://postgres@127.0.0.1:1/postgres?sslmode=disable&connect_timeout=1")
 	ctx := context.Background()
 	u, srv, err := resolvePostgres(ctx)

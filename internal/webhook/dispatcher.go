@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"livecode/internal/config"
 	"livecode/internal/execution"
 	"livecode/internal/store"
 )
@@ -43,16 +44,17 @@ type Store interface {
 // Render makes the body of a delivery from its terminal execution.
 type Render func(execution.Execution) ([]byte, error)
 
-// Config tunes a Dispatcher. Zero durations and counts take the defaults of config.Config.
+// Config tunes a Dispatcher. Zero (or negative) durations and counts take the defaults of
+// config.Default (WEBHOOK_MAX_ATTEMPTS, _TIMEOUT, _BACKOFF, _SWEEP_INTERVAL, _CONCURRENCY).
 type Config struct {
 	Policy      *Policy           // where deliveries may connect; nil: the default policy
 	Secrets     Secrets           // what signs each owner's deliveries
 	Bodies      map[string]Render // the body of each format
-	MaxAttempts int               // attempts per delivery; default 8
-	Timeout     time.Duration     // one attempt, connection to answer; default 10s
-	Backoff     time.Duration     // the wait after the first failure, doubled after each; default 5s
-	Interval    time.Duration     // how often due deliveries are looked for; default 1s
-	Concurrency int               // deliveries in flight; default 16
+	MaxAttempts int               // attempts per delivery
+	Timeout     time.Duration     // one attempt, connection to answer
+	Backoff     time.Duration     // the wait after the first failure, doubled after each
+	Interval    time.Duration     // how often due deliveries are looked for
+	Concurrency int               // deliveries in flight
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
@@ -61,20 +63,21 @@ func (c Config) withDefaults() Config {
 	if c.Policy == nil {
 		c.Policy = NewPolicy(nil, nil)
 	}
+	def := config.Default()
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 8
+		c.MaxAttempts = def.WebhookMaxAttempts
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = 10 * time.Second
+		c.Timeout = def.WebhookTimeout
 	}
 	if c.Backoff <= 0 {
-		c.Backoff = 5 * time.Second
+		c.Backoff = def.WebhookBackoff
 	}
 	if c.Interval <= 0 {
-		c.Interval = time.Second
+		c.Interval = def.WebhookInterval
 	}
 	if c.Concurrency <= 0 {
-		c.Concurrency = 16
+		c.Concurrency = def.WebhookConcurrency
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

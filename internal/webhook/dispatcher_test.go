@@ -5,6 +5,7 @@ package webhook_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +21,7 @@ import (
 	"livecode/internal/session"
 	"livecode/internal/store"
 	"livecode/internal/store/sqlite"
+	"livecode/internal/testsvc"
 	"livecode/internal/webhook"
 )
 
@@ -135,19 +137,17 @@ func (f fixture) run(t *testing.T, url string) execution.Execution {
 // settled waits until the delivery of id is no longer pending, and returns it.
 func (f fixture) settled(t *testing.T, id string) store.Delivery {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		d, err := f.store.GetDelivery(context.Background(), id)
-		if err != nil {
+	var d store.Delivery
+	testsvc.Await(t, 20*time.Second, func() (err error) {
+		if d, err = f.store.GetDelivery(context.Background(), id); err != nil {
 			t.Fatalf("GetDelivery: %v", err)
 		}
-		if d.State != store.DeliveryPending {
-			return d
+		if d.State == store.DeliveryPending {
+			return fmt.Errorf("delivery of %s still pending", id)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("delivery of %s still pending", id)
-	return store.Delivery{}
+		return nil
+	})
+	return d
 }
 
 func TestDeliverSigned(t *testing.T) {
@@ -210,7 +210,9 @@ func TestGiveUp(t *testing.T) {
 	if d.State != store.DeliveryFailed || d.Attempts != 3 || *d.LastStatus != 502 || d.LastError != "answered 502" {
 		t.Errorf("delivery = %+v, want failed after 3 attempts", d)
 	}
-	time.Sleep(100 * time.Millisecond) // ten sweeps: none may try again
+	// What must not happen has no event to wait on: ten sweeps (Interval 10ms) pass, and none
+	// may try again.
+	time.Sleep(100 * time.Millisecond)
 	if n := len(h.requests()); n != 3 {
 		t.Errorf("receiver got %d requests, want 3", n)
 	}

@@ -57,7 +57,7 @@ func TestLiveEventsInWriteOrderThenResult(t *testing.T) {
 		s.Output(sandbox.Stdout, []byte("a"))
 		s.Output(sandbox.Stdout, []byte("b")) // coalesced with "a"
 		s.Output(sandbox.Stderr, []byte("c"))
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // a program that pauses past the flush interval: "d" is published on its own
 		s.Output(sandbox.Stdout, []byte("d"))
 		return completed("abd"), nil
 	}), langs{}, Config{ID: "w", Broker: broker})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"livecode/internal/execution"
+	"livecode/internal/queue"
 	"livecode/internal/store"
 )
 
@@ -23,12 +24,12 @@ type Enqueuer interface {
 	Enqueue(ctx context.Context, j execution.Job) error
 }
 
-// ReaperConfig tunes a Reaper. Zero fields take their defaults.
+// ReaperConfig tunes a Reaper. Zero (or negative) fields take their defaults.
 type ReaperConfig struct {
-	Interval    time.Duration // between sweeps; default 3s
-	QueuedGrace time.Duration // a QUEUED execution older than this may have lost its job; default 30s
-	MaxAttempts int           // an orphan that used them all ends FAILED internal; default 3
-	Batch       int           // orphans handled per sweep; default 500
+	Interval    time.Duration // between sweeps; default DefaultReapInterval
+	QueuedGrace time.Duration // a QUEUED execution older than this may have lost its job; default DefaultQueuedGrace
+	MaxAttempts int           // an orphan that used them all ends FAILED internal; default queue.DefaultMaxAttempts
+	Batch       int           // orphans handled per sweep; default DefaultReapBatch
 	Logger      *slog.Logger
 	Now         func() time.Time
 	Broker      Broker // when set, an execution the reaper ends gets its final "result" event
@@ -47,16 +48,16 @@ type Reaper struct {
 // NewReaper returns a Reaper.
 func NewReaper(s OrphanStore, q Enqueuer, cfg ReaperConfig) *Reaper {
 	if cfg.Interval <= 0 {
-		cfg.Interval = 3 * time.Second
+		cfg.Interval = DefaultReapInterval
 	}
 	if cfg.QueuedGrace <= 0 {
-		cfg.QueuedGrace = 30 * time.Second
+		cfg.QueuedGrace = DefaultQueuedGrace
 	}
 	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 3
+		cfg.MaxAttempts = queue.DefaultMaxAttempts
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 500
+		cfg.Batch = DefaultReapBatch
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

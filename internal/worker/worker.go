@@ -57,11 +57,24 @@ type Observer interface {
 	Stage(stage string, d time.Duration)
 }
 
-// Config tunes a Worker. The zero value of each field means its default.
+// Defaults of a Worker and a Reaper, which config's LEASE_DURATION, REAP_INTERVAL,
+// REQUEUE_AFTER and MAX_JUDGE_TIME_MS also take (MAX_ATTEMPTS is queue.DefaultMaxAttempts).
+const (
+	DefaultLease         = 10 * time.Second
+	DefaultJudgeTime     = 30 * time.Second
+	DefaultFlushInterval = 5 * time.Millisecond
+	DefaultMaxPending    = 1 << 20
+	DefaultReapInterval  = 3 * time.Second
+	DefaultQueuedGrace   = 30 * time.Second
+	DefaultReapBatch     = 500
+)
+
+// Config tunes a Worker. The zero value of each field means its default, and so does a
+// negative duration or count.
 type Config struct {
 	ID          string        // identifies this worker's claims; default "worker"
-	Lease       time.Duration // claim lease, renewed every Lease/3; default 10s
-	MaxAttempts int           // claims per execution before it ends FAILED internal; default 3
+	Lease       time.Duration // claim lease, renewed every Lease/3; default DefaultLease
+	MaxAttempts int           // claims per execution before it ends FAILED internal; default queue.DefaultMaxAttempts
 	Logger      *slog.Logger
 	Now         func() time.Time
 	Observer    Observer
@@ -69,9 +82,9 @@ type Config struct {
 	// Broker receives the run's live events and delivers its controls (stdin, cancel); nil
 	// means neither, and stdin is always the stored text.
 	Broker        Broker
-	FlushInterval time.Duration        // how long output chunks gather before one publish; default 5ms
-	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default 1 MiB
-	JudgeTime     time.Duration        // a judged run's tests together, compile included; default 30s
+	FlushInterval time.Duration        // how long output chunks gather before one publish; default DefaultFlushInterval
+	MaxPending    int                  // output bytes waiting for the broker per run before chunks are dropped; default DefaultMaxPending
+	JudgeTime     time.Duration        // a judged run's tests together, compile included; default DefaultJudgeTime
 	Tracer        trace.TracerProvider // spans of each delivery, in the trace its job carries; default none
 	// Ended is told each execution once the worker is done with it (it is then terminal,
 	// unless another worker took it over), for its webhook; must not block. nil: nothing.
@@ -83,10 +96,10 @@ func (c Config) withDefaults() Config {
 		c.ID = "worker"
 	}
 	if c.Lease <= 0 {
-		c.Lease = 10 * time.Second
+		c.Lease = DefaultLease
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
+		c.MaxAttempts = queue.DefaultMaxAttempts
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -98,13 +111,13 @@ func (c Config) withDefaults() Config {
 		c.Observer = nopObserver{}
 	}
 	if c.FlushInterval <= 0 {
-		c.FlushInterval = 5 * time.Millisecond
+		c.FlushInterval = DefaultFlushInterval
 	}
 	if c.MaxPending <= 0 {
-		c.MaxPending = 1 << 20
+		c.MaxPending = DefaultMaxPending
 	}
 	if c.JudgeTime <= 0 {
-		c.JudgeTime = 30 * time.Second
+		c.JudgeTime = DefaultJudgeTime
 	}
 	return c
 }

@@ -18,17 +18,18 @@ import (
 	"livecode/internal/queue"
 )
 
-// Config configures a Queue. Its zero value means the defaults.
+// Config configures a Queue. Its zero value means the defaults; a zero or negative Capacity
+// means queue.DefaultCapacity.
 type Config struct {
-	Capacity int                       // backlog bound (waiting + scheduled retries); default 10 000
-	MaxRetry int                       // retries after the first delivery; default 2; negative means none
+	Capacity int                       // backlog bound (waiting + scheduled retries); default queue.DefaultCapacity
+	MaxRetry int                       // retries after the first delivery; default queue.DefaultMaxAttempts-1; negative means none
 	Backoff  func(n int) time.Duration // delay before retry n (1-based); default queue.Backoff
 	Logger   *slog.Logger              // default slog.Default()
 }
 
 func (c Config) withDefaults() Config {
 	if c.Capacity <= 0 {
-		c.Capacity = 10_000
+		c.Capacity = queue.DefaultCapacity
 	}
 	c.MaxRetry, c.Backoff = queue.RetryDefaults(c.MaxRetry, c.Backoff)
 	if c.Logger == nil {

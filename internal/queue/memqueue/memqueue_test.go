@@ -90,22 +90,16 @@ func TestPanicIsAFailedDelivery(t *testing.T) {
 	go func() {
 		done <- q.Run(ctx, 1, func(context.Context, queue.Delivery) error { panic("bad handler") })
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		dead, err := q.Dead(ctx)
-		if err != nil {
+	var dead []queue.DeadJob
+	testsvc.Eventually(t, 5*time.Second, "the panicking job reaches the dead-letter set", func() bool {
+		var err error
+		if dead, err = q.Dead(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if len(dead) == 1 {
-			if dead[0].LastError != "handler panic: bad handler" {
-				t.Errorf("LastError = %q", dead[0].LastError)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the panicking job never reached the dead-letter set")
-		}
-		time.Sleep(10 * time.Millisecond)
+		return len(dead) == 1
+	})
+	if dead[0].LastError != "handler panic: bad handler" {
+		t.Errorf("LastError = %q", dead[0].LastError)
 	}
 	cancel()
 	if err := <-done; err != nil {

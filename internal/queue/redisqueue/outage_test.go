@@ -5,6 +5,7 @@ package redisqueue_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -94,7 +95,7 @@ func TestRedisStoppedAndRestarted(t *testing.T) {
 
 	srv.Stop()
 	outageChecks(t, q)
-	time.Sleep(2 * time.Second) // let the worker notice the outage and retry
+	time.Sleep(2 * time.Second) // the outage under test lasts while the worker's reads fail and it retries
 
 	srv.Start()
 	// go-redis redials once a second after a failed dial burst: allow it a few seconds.
@@ -126,6 +127,7 @@ func TestAcceptedJobSurvivesRestart(t *testing.T) {
 	}
 	srv.Stop()
 	got := runRecording(t, q) // the worker starts during the outage
+	// The outage under test lasts while the worker starts.
 	time.Sleep(time.Second)
 	srv.Start()
 	select {
@@ -142,15 +144,11 @@ func TestAcceptedJobSurvivesRestart(t *testing.T) {
 func waitPing(t *testing.T, q *redisqueue.Queue, wait time.Duration) {
 	t.Helper()
 	began := time.Now()
-	for {
-		err := q.Ping(context.Background())
-		if err == nil {
-			t.Logf("Redis reachable again %v after its return", time.Since(began).Round(time.Millisecond))
-			return
+	testsvc.Await(t, wait, func() error {
+		if err := q.Ping(context.Background()); err != nil {
+			return fmt.Errorf("Ping() still %v after Redis returned", err)
 		}
-		if time.Since(began) > wait {
-			t.Fatalf("Ping() still %v %v after Redis returned", err, wait)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
+	t.Logf("Redis reachable again %v after its return", time.Since(began).Round(time.Millisecond))
 }

@@ -41,17 +41,12 @@ func privateRedis(t *testing.T) (*testsvc.RedisServer, *redis.Client) {
 // blocks): a worker found no task and waits for a wake-up.
 func awaitBlocked(t *testing.T, rdb *redis.Client) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		n, err := infoField(rdb, "clients", "blocked_clients")
-		if err == nil && n > 0 {
-			return
+	testsvc.Await(t, 15*time.Second, func() error {
+		if n, err := infoField(rdb, "clients", "blocked_clients"); err != nil || n == 0 {
+			return fmt.Errorf("no worker waits for a wake-up: %d blocked clients, %v", n, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no worker waits for a wake-up: %d blocked clients, %v", n, err)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // infoField reads a numeric field of a section of Redis's INFO.
@@ -105,17 +100,12 @@ func TestRequeueWakesIdleWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	expectRetried(t, got, "dead", 0)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		dead, err := q.Dead(ctx)
-		if err == nil && len(dead) == 1 {
-			break
+	testsvc.Await(t, 15*time.Second, func() error {
+		if dead, err := q.Dead(ctx); err != nil || len(dead) != 1 {
+			return fmt.Errorf("Dead() = %v, %v, want one job", dead, err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Dead() = %v, %v, want one job", dead, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return nil
+	})
 	awaitBlocked(t, rdb)
 	if err := q.Requeue(ctx, "dead"); err != nil {
 		t.Fatal(err)
@@ -192,6 +182,7 @@ func TestIdleWorkerRedisLoad(t *testing.T) {
 	runRecording(t, q)
 	awaitBlocked(t, rdb)
 	before := commandsProcessed(t, rdb)
+	// The measurement window: the idle worker's commands are counted over it.
 	time.Sleep(window)
 	n := commandsProcessed(t, rdb) - before - 1 // the INFO of the first count
 	if rate := float64(n) / window.Seconds(); rate > limit {

@@ -36,32 +36,43 @@ const taskType = "execution:run"
 // maxTaskIDs bounds the TaskID chain of one execution; the attempts limit keeps it far lower.
 const maxTaskIDs = 16
 
-// Config configures a Queue. Its zero value means the defaults, except URL, which is required.
+// Defaults of the Redis queue, which config's EXECUTION_QUEUE_NAME and QUEUE_POLL_INTERVAL also take.
+const (
+	DefaultName            = "execution-queue"
+	DefaultPollInterval    = time.Second
+	DefaultShutdownTimeout = time.Minute
+)
+
+// Config configures a Queue. Its zero value means the defaults, except URL, which is required;
+// a zero or negative Capacity, Timeout, PollInterval or ShutdownTimeout means its default.
 type Config struct {
 	URL             string                    // redis://[:password@]host:port/db or rediss://…
-	Name            string                    // asynq queue name (EXECUTION_QUEUE_NAME); default "execution-queue"
-	Capacity        int                       // backlog bound (pending + scheduled + retry); default 10 000
-	Timeout         time.Duration             // bound on Enqueue, Ping, Depth when Redis is down or slow; default 2s
-	MaxRetry        int                       // retries after the first delivery; default 2; negative means none
+	Name            string                    // asynq queue name (EXECUTION_QUEUE_NAME); default DefaultName
+	Capacity        int                       // backlog bound (pending + scheduled + retry); default queue.DefaultCapacity
+	Timeout         time.Duration             // bound on Enqueue, Ping, Depth when Redis is down or slow; default queue.DefaultTimeout
+	MaxRetry        int                       // retries after the first delivery; default queue.DefaultMaxAttempts-1; negative means none
 	Backoff         func(n int) time.Duration // delay before retry n (1-based), whole seconds in effect; default queue.Backoff
-	PollInterval    time.Duration             // QUEUE_POLL_INTERVAL, required: longest wait of an idle worker for a wake-up, and the retry forwarder's period
-	ShutdownTimeout time.Duration             // how long Run waits for running handlers before asynq hands their tasks back; default 1m
+	PollInterval    time.Duration             // longest wait of an idle worker for a wake-up, and the retry forwarder's period; default DefaultPollInterval
+	ShutdownTimeout time.Duration             // how long Run waits for running handlers before asynq hands their tasks back; default DefaultShutdownTimeout
 	Logger          *slog.Logger              // default slog.Default(); asynq's own messages at warn level and above only
 }
 
 func (c Config) withDefaults() Config {
 	if c.Name == "" {
-		c.Name = "execution-queue"
+		c.Name = DefaultName
 	}
 	if c.Capacity <= 0 {
-		c.Capacity = 10_000
+		c.Capacity = queue.DefaultCapacity
 	}
 	if c.Timeout <= 0 {
-		c.Timeout = 2 * time.Second
+		c.Timeout = queue.DefaultTimeout
 	}
 	c.MaxRetry, c.Backoff = queue.RetryDefaults(c.MaxRetry, c.Backoff)
+	if c.PollInterval <= 0 {
+		c.PollInterval = DefaultPollInterval
+	}
 	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = time.Minute
+		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -84,9 +95,6 @@ var _ queue.Queue = (*Queue)(nil)
 // because Redis is down.
 func New(cfg Config) (*Queue, error) {
 	cfg = cfg.withDefaults()
-	if cfg.PollInterval <= 0 {
-		return nil, errors.New("redisqueue: QUEUE_POLL_INTERVAL must be positive")
-	}
 	opt, err := redis.ParseURL(cfg.URL)
 	if err != nil {
 		return nil, fmt.Errorf("redisqueue: REDIS_URL: %w", err)

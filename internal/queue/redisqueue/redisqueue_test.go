@@ -22,16 +22,13 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // open returns a queue with its own name in a test database, and removes the queue's keys
-// when the test ends. The poll interval is QUEUE_POLL_INTERVAL's default unless cfg sets one:
-// deliveries must come from wake-ups, not from fast polling.
+// when the test ends. The poll interval is DefaultPollInterval (QUEUE_POLL_INTERVAL's default)
+// unless cfg sets one: deliveries must come from wake-ups, not from fast polling.
 func open(t *testing.T, url string, cfg redisqueue.Config) *redisqueue.Queue {
 	t.Helper()
 	cfg.URL = url
 	if cfg.Name == "" {
 		cfg.Name = testsvc.QueueName(t)
-	}
-	if cfg.PollInterval == 0 {
-		cfg.PollInterval = time.Second
 	}
 	q, err := redisqueue.New(cfg)
 	if err != nil {
@@ -121,17 +118,10 @@ func TestCompletedTaskIsDeleted(t *testing.T) {
 	opt, _ := asynq.ParseRedisURI(url)
 	in := asynq.NewInspector(opt)
 	defer in.Close()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testsvc.Eventually(t, 5*time.Second, "the completed task is deleted from Redis", func() bool {
 		_, err := in.GetTaskInfo(name, "x")
-		if err != nil {
-			break // asynq.ErrTaskNotFound: deleted
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the completed task is still in Redis")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err != nil // asynq.ErrTaskNotFound: deleted
+	})
 	cancel()
 	if err := <-runErr; err != nil {
 		t.Errorf("Run() = %v", err)

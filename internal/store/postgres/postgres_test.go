@@ -57,6 +57,7 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 // must fail fast with Unavailable, never hang.
 func TestServerDownIsUnavailable(t *testing.T) {
 	t.Parallel()
+	testsvc.SkipShort(t, "a PostgreSQL server of its own, stopped and started")
 	ctx := context.Background()
 	srv, err := testsvc.StartPostgres(ctx)
 	if err != nil {

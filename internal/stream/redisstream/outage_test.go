@@ -109,13 +109,9 @@ func TestOutage(t *testing.T) {
 			t.Fatalf("%s: Publish took %v to fail (OpTimeout %v)", o.name, d, opTimeout)
 		}
 		o.end()
-		deadline := time.Now().Add(10 * time.Second)
-		for publish("after "+o.name) != nil {
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: Publish still failing 10 s after Redis came back", o.name)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		testsvc.Eventually(t, 10*time.Second, o.name+": Publish succeeds after Redis came back", func() bool {
+			return publish("after "+o.name) == nil
+		})
 		for {
 			events, err := s.Next(ctx)
 			if errors.Is(err, stream.ErrUnavailable) {
