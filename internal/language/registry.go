@@ -146,8 +146,9 @@ func version(cmd []string) string {
 	if len(cmd) == 0 {
 		return ""
 	}
-	// Generous: some forty toolchains start at once, on a host that may be busy running programs.
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// Bounded: a server's start waits for the slowest of some forty probes. A toolchain too slow
+	// to answer in time (a busy host) is still available, its version unknown.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, cmd[0], cmd[1:]...).CombinedOutput()
 	if err != nil {
