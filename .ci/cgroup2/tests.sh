@@ -17,8 +17,8 @@ step() { # name dir test-binary args...: runs one test binary alone in a cgroup 
 		> "/mnt/results/$name.log" 2>&1 || rc=1
 	grep -E '^(--- |ok|FAIL|PASS)|^    --- FAIL' "/mnt/results/$name.log"
 }
-step sandbox "$repo/internal/sandbox" "$out/sandbox.test" -test.timeout 25m \
-	-test.run 'TestHostProbes|TestHelloWorld|TestOutcomes|TestTimeLimit|TestOutputLimit|TestNothingSurvives|TestSweepLeftovers|TestAttacks'
+step sandbox "$repo/internal/sandbox" "$out/sandbox.test" -test.timeout 50m \
+	-test.run 'TestHostProbes|TestHelloWorld|TestOutcomes|TestTimeLimit|TestOutputLimit|TestNothingSurvives|TestSweepLeftovers|TestAttacks|TestWarmNothingCrosses|TestWarmLimits|TestWarmKeyMiss|TestWarmCompiled'
 step e2e "$repo/e2e" env LIVECODE_BINARY="$out/livecode" "$out/e2e.test" -test.timeout 10m -test.run 'TestEmbeddedPrograms|TestDoctor'
 echo "== doctor ($(date +%T))"
 "$out/livecode" doctor

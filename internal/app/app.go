@@ -188,7 +188,7 @@ func Run(ctx context.Context, o Options) error {
 func SandboxConfig(cfg config.Config, slots int, log *slog.Logger) sandbox.Config {
 	return sandbox.Config{Level: cfg.Sandbox, UIDBase: cfg.SandboxUID, Slots: slots, Logger: log,
 		WorkRoot: cfg.WorkDir, CgroupParent: cfg.CgroupParent, FavorDynMods: cfg.CgroupFavorDynMods,
-		CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}}
+		Warm: cfg.WarmJails, CompileLimits: execution.Limits{TimeLimitMS: cfg.CompileTimeLimitMS}}
 }
 
 // workerParts are the opened parts startWorkers wires into the queue consumer and the reaper.

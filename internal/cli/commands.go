@@ -92,7 +92,9 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 		fmt.Fprintf(stderr, "livecode run: unknown or unavailable language for %s (use --language)\n", file)
 		return 2
 	}
-	sb, err := sandbox.New(app.SandboxConfig(cfg, 1, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+	sc := app.SandboxConfig(cfg, 1, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	sc.Warm = false // one run: no next jail to prepare
+	sb, err := sandbox.New(sc)
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run:", err)
 		return 1

@@ -96,6 +96,10 @@ type Config struct {
 	// CgroupFavorDynMods remounts the host's cgroup2 hierarchy with favordynmods, a host-wide
 	// change that makes each run's cgroup join cheaper.
 	CgroupFavorDynMods bool `env:"CGROUP_FAVOR_DYNMODS"`
+	// WarmJails prepares each slot's next jail when its run ends (bubblewrap level only), so that
+	// the next run of the same language and arguments skips the jail's setup. Off by default: on
+	// the cgroup v2 suite's slow kernel, runs of mixed languages time out with it on (README).
+	WarmJails bool `env:"WARM_JAILS"`
 
 	// Compile cache, shared by the worker processes of a host.
 	CompileCacheDir      string `env:"COMPILE_CACHE_DIR"`

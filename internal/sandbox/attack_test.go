@@ -39,8 +39,9 @@ func cLanguage(langs *language.Registry) language.Language {
 		Run:     []string{"./prog"}}
 }
 
-// TestAttacks runs the corpus under every isolation level the host has: bubblewrap always,
-// gVisor when runsc is installed (SANDBOX=bwrap or SANDBOX=gvisor runs only that one).
+// TestAttacks runs the corpus under every isolation level the host has: bubblewrap always, cold
+// and with warm jails, gVisor when runsc is installed (SANDBOX=bwrap or SANDBOX=gvisor runs only
+// that one; gVisor is always cold).
 func TestAttacks(t *testing.T) {
 	levels := []string{"bwrap"}
 	if _, err := exec.LookPath("runsc"); err == nil {
@@ -51,11 +52,14 @@ func TestAttacks(t *testing.T) {
 	}
 	host := newHostProbes(t.TempDir())
 	for _, level := range levels {
-		t.Run(level, func(t *testing.T) { runAttacks(t, level, host.ask) })
+		t.Run(level, func(t *testing.T) { runAttacks(t, level, false, host.ask) })
+		if level == "bwrap" {
+			t.Run("bwrap-warm", func(t *testing.T) { runAttacks(t, level, true, host.ask) })
+		}
 	}
 }
 
-func runAttacks(t *testing.T, level string, host hostAnswer) {
+func runAttacks(t *testing.T, level string, warm bool, host hostAnswer) {
 	attacks, err := loadAttacks(attackDir, host)
 	if err != nil {
 		t.Fatal(err)
@@ -96,18 +100,25 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	defer api.Close()
 	port := api.URL[strings.LastIndexByte(api.URL, ':')+1:]
 
-	// ATTACKS_UID_BASE moves the corpus's uids (default 68000) out of the way of other tests on
-	// the host.
+	// ATTACKS_UID_BASE moves the corpus's uids (default 68000, warm 80100) out of the way of
+	// other tests on the host; the warm run takes the ten above it.
 	uidBase, slots := 68000, 6
 	if v, err := strconv.Atoi(os.Getenv("ATTACKS_UID_BASE")); err == nil && v >= 1000 {
 		uidBase = v
 	}
-	parent, work := ownHost(t, "attacks")
+	name := "attacks"
+	if warm {
+		uidBase, name = 80100, "attacks-warm"
+		if v, err := strconv.Atoi(os.Getenv("ATTACKS_UID_BASE")); err == nil && v >= 1000 {
+			uidBase = v + 10
+		}
+	}
+	parent, work := ownHost(t, name)
 	// The time limit is a backstop far beyond what any other entry needs, even on a slow, loaded
 	// host: only the entries that test it set their own.
 	defaults := execution.Limits{TimeLimitMS: testsvc.ScaleMS(30000), MemoryLimitMB: 128, MaxProcesses: 32, OutputLimitBytes: 64 << 10}
 	b := setup(t, sandbox.Config{Level: level, UIDBase: uidBase, Slots: slots, CgroupParent: parent, WorkRoot: work,
-		Defaults: defaults})
+		Defaults: defaults, Warm: warm})
 	t.Run("corpus", func(t *testing.T) {
 		for _, a := range attacks {
 			t.Run(strings.TrimSuffix(a.file, filepath.Ext(a.file)), func(t *testing.T) {
@@ -156,7 +167,10 @@ func runAttacks(t *testing.T, level string, host hostAnswer) {
 	if _, err := os.Stat("/etc/passwd"); err != nil {
 		t.Errorf("host file gone: %v", err)
 	}
-	b.sb.Wait() // cgroups and work dirs are removed just after each result
+	b.sb.Wait()                             // cgroups and work dirs are removed just after each result
+	if err := b.sb.DropWarm(); err != nil { // the slots' prepared jails, which no run left
+		t.Error(err)
+	}
 	assertNoLeftovers(t, uidBase, slots, parent, work)
 }
 

@@ -40,7 +40,21 @@ type runCgroup interface {
 	// kill kills every process in the cgroup and waits until it is empty.
 	kill() error
 	usage() (cgroupUsage, error)
+	// baseline returns the counters a run's usage excludes, taken as its program is released:
+	// what the jail's setup used. v1 resets the memory peak as well; v2 cannot (memory.peak
+	// has no reset before Linux 6.12), so there the peak includes bubblewrap's setup.
+	baseline() (cgroupUsage, error)
+	// limit sets the cgroup's limits.
+	limit(l cgroupLimits) error
 	remove() error
+}
+
+// since is u without what the counters held at base; the peak is what it is.
+func (u cgroupUsage) since(base cgroupUsage) cgroupUsage {
+	u.cpu -= base.cpu
+	u.oomKills -= base.oomKills
+	u.pidsMax -= base.pidsMax
+	return u
 }
 
 // cgroupDriver creates run cgroups on one kind of host, as <parent>/<instance>/<run>: the

@@ -90,22 +90,8 @@ func (d *cgroupV1) create(name string, l cgroupLimits) (runCgroup, error) {
 			return nil, errors.Join(err, c.remove())
 		}
 	}
-	mem := strconv.FormatInt(l.memoryBytes, 10)
-	writes := [][2]string{
-		{c.dirs["memory"] + "/memory.limit_in_bytes", mem},
-		{c.dirs["pids"] + "/pids.max", strconv.FormatInt(l.pids, 10)},
-	}
-	if d.swap { // memsw = memory: no swap on top of the limit
-		writes = append(writes, [2]string{c.dirs["memory"] + "/memory.memsw.limit_in_bytes", mem})
-	}
-	if l.cpus > 0 {
-		writes = append(writes, [2]string{c.dirs["cpu"] + "/cpu.cfs_period_us", "100000"},
-			[2]string{c.dirs["cpu"] + "/cpu.cfs_quota_us", strconv.Itoa(int(l.cpus * 100000))})
-	}
-	for _, w := range writes {
-		if err := writeFile(w[0], []byte(w[1])); err != nil {
-			return nil, errors.Join(fmt.Errorf("%s: %w", filepath.Base(w[0]), err), c.remove())
-		}
+	if err := c.limit(l); err != nil {
+		return nil, errors.Join(err, c.remove())
 	}
 	return c, nil
 }
@@ -198,6 +184,14 @@ func (c *runCgroupV1) kill() error {
 	return killLoop(c.list, freeze, thaw)
 }
 
+// peakFile is the memory cgroup's peak, swap included when it is accounted.
+func (c *runCgroupV1) peakFile() string {
+	if c.swap {
+		return filepath.Join(c.dirs["memory"], "memory.memsw.max_usage_in_bytes")
+	}
+	return filepath.Join(c.dirs["memory"], "memory.max_usage_in_bytes")
+}
+
 func (c *runCgroupV1) usage() (cgroupUsage, error) {
 	var u cgroupUsage
 	ns, err := readInt(filepath.Join(c.dirs["cpuacct"], "cpuacct.usage"))
@@ -205,11 +199,7 @@ func (c *runCgroupV1) usage() (cgroupUsage, error) {
 		return u, err
 	}
 	u.cpu = time.Duration(ns)
-	peak := "memory.max_usage_in_bytes"
-	if c.swap {
-		peak = "memory.memsw.max_usage_in_bytes"
-	}
-	if u.peakBytes, err = readInt(filepath.Join(c.dirs["memory"], peak)); err != nil {
+	if u.peakBytes, err = readInt(c.peakFile()); err != nil {
 		return u, err
 	}
 	if u.oomKills, err = readKey(filepath.Join(c.dirs["memory"], "memory.oom_control"), "oom_kill"); err != nil {
@@ -218,6 +208,41 @@ func (c *runCgroupV1) usage() (cgroupUsage, error) {
 	// pids.events is missing on old kernels: then process_limit is never reported.
 	u.pidsMax, _ = readKey(filepath.Join(c.dirs["pids"], "pids.events"), "max")
 	return u, nil
+}
+
+func (c *runCgroupV1) limit(l cgroupLimits) error {
+	mem := strconv.FormatInt(l.memoryBytes, 10)
+	writes := [][2]string{
+		{c.dirs["memory"] + "/memory.limit_in_bytes", mem},
+		{c.dirs["pids"] + "/pids.max", strconv.FormatInt(l.pids, 10)},
+	}
+	if c.swap { // memsw = memory: no swap on top of the limit
+		// memory may never exceed memsw: raising both, memsw goes first; lowering, memory does.
+		memsw := [2]string{c.dirs["memory"] + "/memory.memsw.limit_in_bytes", mem}
+		if cur, err := readInt(memsw[0]); err == nil && cur < l.memoryBytes {
+			writes = append([][2]string{memsw}, writes...)
+		} else {
+			writes = append(writes, memsw)
+		}
+	}
+	if l.cpus > 0 {
+		writes = append(writes, [2]string{c.dirs["cpu"] + "/cpu.cfs_period_us", "100000"},
+			[2]string{c.dirs["cpu"] + "/cpu.cfs_quota_us", strconv.Itoa(int(l.cpus * 100000))})
+	}
+	for _, w := range writes {
+		if err := writeFile(w[0], []byte(w[1])); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(w[0]), err)
+		}
+	}
+	return nil
+}
+
+// baseline resets the memory peak to the current usage (v1 allows it) and reads the counters.
+func (c *runCgroupV1) baseline() (cgroupUsage, error) {
+	if err := writeFile(c.peakFile(), []byte("0")); err != nil {
+		return cgroupUsage{}, err
+	}
+	return c.usage()
 }
 
 // remove removes the run's directory in every controller; the kill has already emptied it.

@@ -112,19 +112,8 @@ func (d *cgroupV2) create(name string, l cgroupLimits) (runCgroup, error) {
 	if err := os.Mkdir(c.dir, 0o755); err != nil {
 		return nil, err
 	}
-	writes := [][2]string{
-		{"memory.max", strconv.FormatInt(l.memoryBytes, 10)},
-		{"memory.swap.max", "0"},
-		{"pids.max", strconv.FormatInt(l.pids, 10)},
-	}
-	if l.cpus > 0 {
-		writes = append(writes, [2]string{"cpu.max", strconv.Itoa(int(l.cpus*100000)) + " 100000"})
-	}
-	for _, w := range writes {
-		err := writeFile(filepath.Join(c.dir, w[0]), []byte(w[1]))
-		if err != nil && !(w[0] == "memory.swap.max" && errors.Is(err, os.ErrNotExist)) { // no swap accounting: no swap
-			return nil, errors.Join(fmt.Errorf("%s: %w", w[0], err), c.remove())
-		}
+	if err := c.limit(l); err != nil {
+		return nil, errors.Join(err, c.remove())
 	}
 	return c, nil
 }
@@ -186,5 +175,25 @@ func (c *runCgroupV2) usage() (cgroupUsage, error) {
 	u.pidsMax, _ = readKey(filepath.Join(c.dir, "pids.events"), "max")
 	return u, nil
 }
+
+func (c *runCgroupV2) limit(l cgroupLimits) error {
+	writes := [][2]string{
+		{"memory.max", strconv.FormatInt(l.memoryBytes, 10)},
+		{"memory.swap.max", "0"},
+		{"pids.max", strconv.FormatInt(l.pids, 10)},
+	}
+	if l.cpus > 0 {
+		writes = append(writes, [2]string{"cpu.max", strconv.Itoa(int(l.cpus*100000)) + " 100000"})
+	}
+	for _, w := range writes {
+		err := writeFile(filepath.Join(c.dir, w[0]), []byte(w[1]))
+		if err != nil && !(w[0] == "memory.swap.max" && errors.Is(err, os.ErrNotExist)) { // no swap accounting: no swap
+			return fmt.Errorf("%s: %w", w[0], err)
+		}
+	}
+	return nil
+}
+
+func (c *runCgroupV2) baseline() (cgroupUsage, error) { return c.usage() }
 
 func (c *runCgroupV2) remove() error { return rmdirCgroup(c.dir) }

@@ -77,6 +77,11 @@ type Config struct {
 	// Stages, when set, is told how long each stage of every run took (the Stage* names), once
 	// the run's teardown is over. It must be cheap and safe for concurrent use.
 	Stages func(stage string, d time.Duration)
+	// Warm prepares, when a slot's run ends, the slot's next jail for the same language and
+	// arguments (see warm.go), so that the next such run only writes its files, sets its limits
+	// and releases the hold. The gVisor level always runs cold. Off by default here; the service
+	// takes WARM_JAILS (internal/config).
+	Warm bool
 	// Cache, when set, keeps compile output so that the same program is compiled once per
 	// host; its entries join the runs that use them read-only (an overlay). Nil compiles every run.
 	Cache *compilecache.Cache
@@ -104,6 +109,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.RunscPath = DefaultRunscPath
 	}
 	def(&c.UIDBase, DefaultUIDBase)
+	c.Warm = c.Warm && c.Level == "bwrap" // gVisor: every run is cold
 	def(&c.Slots, DefaultSlots)
 	if c.Logger == nil {
 		c.Logger = slog.Default()

@@ -203,7 +203,7 @@ func (s *Sandbox) startRunsc(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 		n, _ := logR.Read(make([]byte, 1))
 		return n == 0
 	}
-	return &running{cg: cg, await: func(time.Duration) {}, done: done, ran: ran}, nil
+	return &running{cg: cg, released: time.Now(), await: func(time.Duration) {}, done: done, ran: ran}, nil
 }
 
 // gvisorCheck prepares the gVisor level at New.

@@ -29,14 +29,24 @@ const holdTimeout = 10 * time.Second
 
 // running is a started program, confined to its cgroup.
 type running struct {
-	cg    runCgroup
-	await func(d time.Duration) // waits, at most d, for the sandbox's processes to be gone
-	reap  func()                // reaps the sandbox's pid 1 once it is a zombie of ours, when known; may be nil
-	done  func()                // releases what the start took
+	cg       runCgroup
+	base     cgroupUsage           // the cgroup's counters at the release, which the run's exclude
+	released time.Time             // the program's wall time counts from here
+	await    func(d time.Duration) // waits, at most d, for the sandbox's processes to be gone
+	reap     func()                // reaps the sandbox's pid 1 once it is a zombie of ours, when known; may be nil
+	done     func()                // releases what the start took
 	// ran reports, once the sandbox's main process was waited for, whether the program was
 	// exec'd and its end seen, through a channel of the sandbox's own that the program cannot
 	// write. False means the sandbox failed before the program ran, or was killed.
 	ran func() bool
+}
+
+// held is a bubblewrap started and held at --block-fd: its child has made the jail's
+// namespaces and mounts and waits, as the slot's uid, before the seccomp filter and the exec.
+type held struct {
+	l   *launch
+	cg  runCgroup
+	pid int // bubblewrap's child, pid 1 of the sandbox
 }
 
 // startBwrap starts cmd as bubblewrap running j, born in the run's cgroup (so its sandbox's
@@ -44,6 +54,16 @@ type running struct {
 // it. On failure nothing of it is left: bubblewrap is dead and waited for, the cgroup removed;
 // files closes the descriptors.
 func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*running, error) {
+	h, err := s.holdBwrap(cmd, j, files, limits)
+	if err != nil {
+		return nil, err
+	}
+	return s.releaseBwrap(h, j)
+}
+
+// holdBwrap starts cmd as bubblewrap running j in a new cgroup with limits and waits until its
+// child is held. On failure nothing of it is left but descriptors, which files closes.
+func (s *Sandbox) holdBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupLimits) (*held, error) {
 	seccompR, seccompW, err := files.pipe("seccomp")
 	if err != nil {
 		return nil, err
@@ -91,27 +111,44 @@ func (s *Sandbox) startBwrap(cmd *exec.Cmd, j step, files *pipes, limits cgroupL
 	j.tl.mark(StageStart)
 	files.closeChildEnds(cmd)
 	// files closes status and release last, after any abort.
-	l := &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}
-	var pid int
+	h := &held{l: &launch{cmd: cmd, statusR: statusR, status: json.NewDecoder(io.LimitReader(statusR, 64<<10)), release: blockW, pidfd: -1}, cg: cg}
 	err = s.fault("hold")
 	if err == nil {
-		pid, err = l.hold()
+		h.pid, err = h.l.hold()
 		j.tl.mark(StageHold)
 	}
-	if err == nil {
-		err = errors.Join(s.fault("confine"), setRlimits(j.uid, pid, s.rlimits(j.limits)))
-		j.tl.mark(StageConfine)
+	if err != nil {
+		return nil, h.abort(err)
 	}
+	return h, nil
+}
+
+// releaseBwrap sets the rlimits of j on h's child, takes the cgroup's counters as the run's
+// baseline and releases the child. On failure nothing of it is left.
+func (s *Sandbox) releaseBwrap(h *held, j step) (*running, error) {
+	err := errors.Join(s.fault("confine"), setRlimits(j.uid, h.pid, s.rlimits(j.limits)))
+	var base cgroupUsage
 	if err == nil {
-		err = errors.Join(s.fault("release"), l.start())
+		base, err = h.cg.baseline()
+	}
+	j.tl.mark(StageConfine)
+	if err == nil {
+		err = errors.Join(s.fault("release"), h.l.start())
 		j.tl.mark(StageRelease)
 	}
 	if err != nil {
-		l.abort()
-		l.close()
-		return nil, errors.Join(fmt.Errorf("sandbox: %w", err), cg.remove())
+		return nil, h.abort(err)
 	}
-	return &running{cg: cg, await: l.awaitSandbox, reap: l.reap, done: l.close, ran: l.ran}, nil
+	l := h.l
+	return &running{cg: h.cg, base: base, released: time.Now(), await: l.awaitSandbox, reap: l.reap, done: l.close, ran: l.ran}, nil
+}
+
+// abort kills h's bubblewrap and its held child and removes the cgroup; it returns err with
+// what failed of that.
+func (h *held) abort(err error) error {
+	h.l.abort()
+	h.l.close()
+	return errors.Join(fmt.Errorf("sandbox: %w", err), h.cg.remove())
 }
 
 // createCgroup makes the run's cgroup.
@@ -220,8 +257,9 @@ func (l *launch) close() {
 // match the caller's real ids: one locked thread of ours takes uid and gid as its real ids for
 // the calls. Its effective ids stay root, so it keeps its capabilities and returns to root.
 // While it holds uid, processes of uid could signal it; the only ones are this slot's held
-// bubblewrap (no program code has run: it waits on --block-fd), since a slot's uid serves one
-// run at a time and the previous run's processes are dead.
+// bubblewrap (no program code has run: it waits on --block-fd) and, with warm jails, a prepared
+// or discarded jail of the slot, equally held, since a slot's uid serves one run at a time and
+// the previous run's processes are dead.
 func setRlimits(uid, pid int, rlimits []rlimit) error {
 	return onLockedThread(func(int) (bool, error) { return prlimitAs(uid, pid, rlimits) })
 }

@@ -13,6 +13,7 @@ import (
 
 	"livecode/internal/compilecache"
 	"livecode/internal/execution"
+	"livecode/internal/language"
 )
 
 // Sandbox runs programs under bubblewrap (or gVisor's runsc), each in its own cgroup, tmpfs and uid.
@@ -24,6 +25,7 @@ type Sandbox struct {
 	seccomp []byte   // assembled once: the filter is the same for every run
 	mounts  []string // bubblewrap arguments of the host's toolchain paths
 	slots   chan int
+	warm    warmJails
 	pending pending
 	kids    children
 	faults  func(point string) error // set by tests only: see fault
@@ -99,7 +101,7 @@ func New(cfg Config) (*Sandbox, error) {
 	cfg.Logger.Info("sandbox: ready", "instance", inst.id, "work_dir", inst.dir, "cgroup_parent", cfg.CgroupParent, "level", cfg.Level)
 	s := &Sandbox{cfg: cfg, inst: inst, cgroups: driver, kids: children{started: map[int]bool{}}, seccomp: prog,
 		copyArtifacts: copyArtifacts, mounts: bwrapStatic(cfg, filepath.Join(inst.dir, "dev")), slots: make(chan int, cfg.Slots),
-		pending: pending{backlog: make(chan struct{}, 2*cfg.Slots)}}
+		pending: pending{backlog: make(chan struct{}, 2*cfg.Slots)}, warm: warmJails{slots: make([]*prepared, cfg.Slots)}}
 	for i := range cfg.Slots {
 		s.slots <- i
 	}
@@ -111,7 +113,7 @@ func New(cfg Config) (*Sandbox, error) {
 // an error when something is left behind, which the next start's sweep removes.
 func (s *Sandbox) Close() error {
 	s.Wait()
-	err := s.cgroups.close()
+	err := errors.Join(s.dropWarm(true), s.cgroups.close())
 	if _, rerr := removeInstanceDir(s.inst.dir); rerr != nil {
 		err = errors.Join(err, fmt.Errorf("sandbox: remove instance dir: %w", rerr))
 	}
@@ -122,92 +124,154 @@ func (s *Sandbox) Close() error {
 // limits hit, compile errors) is in the Result, never an error. Run returns an error when the
 // sandbox itself fails, when spec is malformed (no language, bad file names), or, with the
 // program killed and a partial Result, when ctx ends first (ctx.Err() wrapped).
-func (s *Sandbox) Run(ctx context.Context, spec Spec) (execution.Result, error) {
+func (s *Sandbox) Run(ctx context.Context, spec Spec) (res execution.Result, err error) {
+	lang := spec.Language
+	job, files, err := s.runJob(spec)
+	if err != nil {
+		return res, err
+	}
+	tl := newTimeline(time.Now())
+	tl.each = spec.Stages
+	slot, err := s.takeSlot(ctx)
+	if err != nil {
+		return res, err
+	}
+	tl.mark(StageSlotWait)
+	job.uid = s.cfg.UIDBase + slot
+	// The steps kill every process of theirs before they return; what is left to remove (the
+	// cgroups, then the work dir) goes after the result, off the run's critical path.
+	td := &teardown{}
+	key := warmKey(lang, job.argv, job.env)
+	warm := s.takeWarm(slot, key, td)
+	name, wd, err := s.runWorkDir(warm, job.uid)
+	if err != nil {
+		s.slots <- slot
+		<-s.pending.backlog
+		return res, err
+	}
+	td.add(func() error { return errors.Join(wd.remove(), s.fault("work dir remove")) })
+	var next *warmSpec // what the slot's next jail is prepared for
+	defer func() {
+		if warm != nil && !warm.used {
+			s.discardIn(td, warm, true)
+		}
+		s.finish(td, slot, tl, name, next)
+	}()
+	if err := errors.Join(s.fault("write files"), wd.writeFiles(files, job.uid)); err != nil {
+		return res, err
+	}
+	tl.mark(StageWorkDir)
+	job.dir, job.later = wd.path, td
+	if lang.Compiles() {
+		var done bool
+		if res, done, err = s.compileRun(ctx, &job, lang, files, wd, &warm); err != nil || done {
+			if err == nil { // a failed compile: its time is its stage's, not the teardown's
+				tl.mark(StageCompile)
+				if s.cfg.Warm {
+					next = &warmSpec{key: key, job: job}
+				}
+			}
+			return res, err
+		}
+		tl.mark(StageCompile)
+	}
+	job.name, job.tl, job.warm = name, tl, warm
+	run, err := s.runStep(ctx, job, res)
+	if err == nil && s.cfg.Warm {
+		next = &warmSpec{key: key, job: job}
+	}
+	return run, err
+}
+
+// runJob checks spec and returns its run step (without slot or work dir) and its files.
+func (s *Sandbox) runJob(spec Spec) (step, []execution.File, error) {
 	lang := spec.Language
 	if len(lang.Run) == 0 {
-		return execution.Result{}, fmt.Errorf("sandbox: language %q has no run command", lang.ID)
+		return step{}, nil, fmt.Errorf("sandbox: language %q has no run command", lang.ID)
 	}
 	env := append(sandboxEnv(), lang.Env...)
-	if err := checkArgv(append(append([]string(nil), lang.Run...), spec.Args...), env, s.cfg.StackBytes); err != nil {
-		return execution.Result{}, err
+	argv := append(append([]string(nil), lang.Run...), spec.Args...)
+	if err := checkArgv(argv, env, s.cfg.StackBytes); err != nil {
+		return step{}, nil, err
 	}
 	files := append([]execution.File(nil), spec.Files...)
 	if len(files) > 0 && files[0].Name == "" {
 		files[0].Name = lang.SourceFile
 	}
-	tl := newTimeline(time.Now())
-	tl.each = spec.Stages
+	return step{env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, argv: argv,
+		limits: fillLimits(spec.Limits, fillLimits(lang.Limits, s.cfg.Defaults)), stdin: spec.Stdin, live: spec.Output}, files, nil
+}
+
+// takeSlot waits for a backlog token, then for a free slot.
+func (s *Sandbox) takeSlot(ctx context.Context) (int, error) {
 	select {
 	case s.pending.backlog <- struct{}{}:
 	case <-ctx.Done():
-		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
+		return 0, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
-	var slot int
 	select {
-	case slot = <-s.slots:
+	case slot := <-s.slots:
+		return slot, nil
 	case <-ctx.Done():
 		<-s.pending.backlog
-		return execution.Result{}, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
+		return 0, fmt.Errorf("sandbox: waiting for a slot: %w", ctx.Err())
 	}
-	tl.mark(StageSlotWait)
-	uid := s.cfg.UIDBase + slot
+}
+
+// runWorkDir is the run's name and work dir: the prepared jail's when there is one, else new.
+func (s *Sandbox) runWorkDir(warm *prepared, uid int) (string, *workDir, error) {
+	if warm != nil {
+		return warm.name, warm.wd, nil
+	}
 	// Opaque: it names the run's cgroup and work dir, which the program may learn.
 	name := opaqueID()
 	wd, err := s.newWorkDir(name, uid)
-	if err != nil {
-		s.slots <- slot
-		<-s.pending.backlog
-		return execution.Result{}, err
-	}
-	// The steps kill every process of theirs before they return; what is left to remove (the
-	// cgroups, then the work dir) goes after the result, off the run's critical path.
-	td := &teardown{}
-	td.add(func() error { return errors.Join(wd.remove(), s.fault("work dir remove")) })
-	defer s.finish(td, slot, tl, name)
-	if err := errors.Join(s.fault("write files"), wd.writeFiles(files, uid)); err != nil {
-		return execution.Result{}, err
-	}
-	tl.mark(StageWorkDir)
-	job := step{uid: uid, dir: wd.path, env: env, mounts: mountArgs(lang.Mounts), langMounts: lang.Mounts, later: td}
+	return name, wd, err
+}
 
-	var res execution.Result
-	if lang.Compiles() {
-		job.name = opaqueID()
-		c, err := s.compile(ctx, job, lang, files)
-		td.add(func() error { // the entry stays pinned while it is mounted
-			if c.release != nil {
-				c.release()
-			}
-			return nil
-		})
-		if err != nil {
-			return c.result, err
+// compileRun runs job's compile step (a cold step of its own, in the run's work dir) or finds
+// its output in the cache, and makes that output part of the run step's work dir: copied, for a
+// warm run whose jail already binds work/, when it is small; else joined as an overlay, *warm
+// then discarded. done reports that the run ends here: its Result is res.
+func (s *Sandbox) compileRun(ctx context.Context, job *step, lang language.Language, files []execution.File, wd *workDir,
+	warm **prepared) (res execution.Result, done bool, err error) {
+	td := job.later
+	compileJob := *job // without the run's stdin and live output, which are the run step's
+	compileJob.name, compileJob.stdin, compileJob.live = opaqueID(), nil, nil
+	c, err := s.compile(ctx, compileJob, lang, files)
+	td.add(func() error { // the entry stays pinned while it is mounted
+		if c.release != nil {
+			c.release()
 		}
-		if c.failed {
-			tl.mark(StageCompile) // the compile's time is its stage's, not the teardown's
-			return c.result, nil
-		}
-		res = c.result
-		if c.artifacts != "" {
-			td.add(wd.unmountOverlay) // runs before the release above: unpinned once unmounted
-			if err := s.useArtifacts(&job, wd, c.artifacts); err != nil {
-				return res, err
-			}
-		}
-		tl.mark(StageCompile)
+		return nil
+	})
+	if err != nil || c.failed {
+		return c.result, true, err
 	}
-	job.name = name
-	job.argv = append(append([]string(nil), lang.Run...), spec.Args...)
-	job.limits = fillLimits(spec.Limits, fillLimits(lang.Limits, s.cfg.Defaults))
-	job.stdin, job.live = spec.Stdin, spec.Output
-	job.tl = tl
+	if c.artifacts == "" {
+		return c.result, false, nil
+	}
+	if *warm != nil {
+		copied, err := copySmall(wd, c.artifacts)
+		if err != nil || copied {
+			return c.result, err != nil, err
+		}
+		s.discardIn(td, *warm, true) // too large to copy: cold, with the overlay
+		*warm = nil
+	}
+	td.add(wd.unmountOverlay) // runs before the release above: unpinned once unmounted
+	return c.result, false, s.useArtifacts(job, wd, c.artifacts)
+}
+
+// runStep runs the run step and builds the run's Result; compiled holds the compile step's.
+func (s *Sandbox) runStep(ctx context.Context, job step, compiled execution.Result) (execution.Result, error) {
 	out, err := s.step(ctx, job)
 	if err != nil {
-		return res, err
+		return compiled, err
 	}
 	run := s.classify(out, job.limits)
-	tl.mark(StageClassify)
-	run.CompileOutput, run.CompileTimeMS = res.CompileOutput, res.CompileTimeMS
+	job.tl.mark(StageClassify)
+	run.CompileOutput, run.CompileTimeMS = compiled.CompileOutput, compiled.CompileTimeMS
 	if out.canceled {
 		run.Status, run.Reason = execution.StatusCancelled, execution.ReasonCancelled
 		return run, fmt.Errorf("sandbox: run interrupted: %w", ctx.Err())
@@ -227,10 +291,7 @@ func (s *Sandbox) newWorkDir(name string, uid int) (*workDir, error) {
 // the work dir, bound as /work (see overlay), unmounted by wd.remove; or a copy (copyArtifacts).
 func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 	if s.copyArtifacts {
-		if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes); err != nil {
-			return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
-		}
-		return nil
+		return copyArtifactsInto(wd, dir, s.cfg.TmpfsBytes, s.cfg.TmpfsInodes)
 	}
 	if err := s.fault("overlay"); err != nil {
 		return fmt.Errorf("sandbox: overlay: %w", err)
@@ -238,6 +299,14 @@ func (s *Sandbox) useArtifacts(job *step, wd *workDir, dir string) error {
 	view, err := wd.overlay(dir)
 	job.work = view
 	return err
+}
+
+// copyArtifactsInto copies the cache entry dir into the work dir's work/, within the bounds.
+func copyArtifactsInto(wd *workDir, dir string, maxBytes int64, maxFiles int) error {
+	if _, err := compilecache.CopyTree(filepath.Join(wd.path, "work"), dir, maxBytes, maxFiles); err != nil {
+		return fmt.Errorf("sandbox: copy cached artifacts: %w", err)
+	}
+	return nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -26,6 +26,12 @@ const (
 	StageTeardown = "teardown"  // after the result: the cgroup removed, the work dir unmounted
 )
 
+// StageWarmPrepare is told apart from a run's stages: the making of a slot's next jail (work dir,
+// pipes, cgroup, bubblewrap started and held), after a run and off every run's critical path.
+// A run that takes the jail over has no work dir mount, prepare, cgroup, start or hold stage:
+// its work_dir stage only writes its files.
+const StageWarmPrepare = "warm_prepare"
+
 // stageCountLimit bounds the marks of one run: more are dropped.
 const stageCountLimit = 16
 

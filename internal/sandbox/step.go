@@ -1,4 +1,5 @@
-// One invocation of the jail: bubblewrap, its cgroup and rlimits, output collection, limits, teardown.
+// One invocation of the jail, by stage: start (cold) or take over a prepared jail (warm), watch
+// the program under its limits, wait for it, account and clean up.
 
 package sandbox
 
@@ -36,6 +37,7 @@ type step struct {
 	work       string    // host dir bound as /work when not dir/work: the overlay of a cached build
 	later      *teardown // when set, the cgroup is removed there instead of before step returns
 	tl         *timeline // the run's stages; nil for a compile step
+	warm       *prepared // when set, the step releases this prepared jail instead of starting one
 }
 
 // stepOutcome is what the host observed of one step.
@@ -48,135 +50,153 @@ type stepOutcome struct {
 	canceled               bool
 }
 
+// jail is one sandbox process (bubblewrap or runsc) and the host's ends of its descriptors.
+type jail struct {
+	cmd              *exec.Cmd
+	files            pipes
+	stdoutR, stderrR *os.File
+	stdinW           *os.File // the write end of the program's stdin pipe; nil without one
+	r                *running // once the program is released
+}
+
+// watch is the host's watch over a released program: its output and the events that end it.
+type watch struct {
+	col                            *collector
+	readers                        sync.WaitGroup
+	overOutput, timedOut, canceled atomic.Bool
+	timer                          *time.Timer
+	done                           chan struct{}
+}
+
 func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error) {
-	files := pipes{fault: s.fault}
-	defer files.closeAll()
-	stdoutR, stdoutW, err := files.pipe("stdout")
+	var jl *jail
+	if j.warm != nil {
+		jl, err = s.takeOver(j)
+	} else {
+		jl, err = s.startCold(j)
+	}
 	if err != nil {
 		return out, err
 	}
-	stderrR, stderrW, err := files.pipe("stderr")
-	if err != nil {
-		return out, err
+	defer jl.files.closeAll()
+	defer s.kids.forget(jl.cmd) // waited for by then, by step or by the failed start
+	w := s.watchJail(ctx, j, jl)
+	defer func() { err = errors.Join(err, s.endStep(j, jl.r, w)) }()
+	return s.awaitProgram(j, jl, w)
+}
+
+// openJail makes the step's output pipes, its stdin (a pipe when pipeStdin, as a prepared jail
+// needs before it knows its run) and the command that will start the sandbox.
+func (s *Sandbox) openJail(stdin io.Reader, pipeStdin bool) (*jail, error) {
+	jl := &jail{files: pipes{fault: s.fault}}
+	jl.cmd = &exec.Cmd{Env: []string{"PATH=/usr/bin:/bin"}, SysProcAttr: &syscall.SysProcAttr{Setpgid: true}}
+	var stdoutW, stderrW *os.File
+	var err error
+	if jl.stdoutR, stdoutW, err = jl.files.pipe("stdout"); err != nil {
+		return jl, err
 	}
-	cmd := &exec.Cmd{
-		Env:         []string{"PATH=/usr/bin:/bin"},
-		Stdout:      stdoutW,
-		Stderr:      stderrW,
-		SysProcAttr: &syscall.SysProcAttr{Setpgid: true},
+	if jl.stderrR, stderrW, err = jl.files.pipe("stderr"); err != nil {
+		return jl, err
 	}
-	stdinW, err := stdinPipe(cmd, j.stdin, &files)
-	if err != nil {
-		return out, err
+	jl.cmd.Stdout, jl.cmd.Stderr = stdoutW, stderrW
+	if pipeStdin && stdin == nil {
+		stdin = strings.NewReader("")
 	}
-	limits := cgroupLimits{
-		memoryBytes: int64(j.limits.MemoryLimitMB) << 20,
-		pids:        int64(j.limits.MaxProcesses) + 3, // bubblewrap's monitor and its child (pid 1), one spare
+	jl.stdinW, err = stdinPipe(jl.cmd, stdin, &jl.files)
+	return jl, err
+}
+
+// stepLimits are the cgroup limits of step j.
+func (s *Sandbox) stepLimits(l execution.Limits) cgroupLimits {
+	return cgroupLimits{
+		memoryBytes: int64(l.MemoryLimitMB) << 20,
+		pids:        int64(l.MaxProcesses) + 3, // bubblewrap's monitor and its child (pid 1), one spare
 		cpus:        s.cfg.CPUs,
 	}
-	start := time.Now()
-	begin := s.startBwrap
-	if s.cfg.Level == "gvisor" {
-		begin = s.startRunsc
-	}
-	r, err := begin(cmd, j, &files, limits)
-	defer s.kids.forget(cmd) // waited for by then, by step or by the failed start
-	if s.cfg.Level == "gvisor" {
-		j.tl.mark(StageStart)
+}
+
+// startCold starts the sandbox of j from nothing: bubblewrap (or runsc) started, held, confined
+// and released. On failure nothing of it is left.
+func (s *Sandbox) startCold(j step) (*jail, error) {
+	jl, err := s.openJail(j.stdin, false)
+	if err == nil {
+		begin := s.startBwrap
+		if s.cfg.Level == "gvisor" {
+			begin = s.startRunsc
+		}
+		jl.r, err = begin(jl.cmd, j, &jl.files, s.stepLimits(j.limits))
+		if s.cfg.Level == "gvisor" {
+			j.tl.mark(StageStart)
+		}
+		if err != nil {
+			// A failed start killed what it started and removed its cgroup: the held child that
+			// bubblewrap leaves is a zombie of ours by now.
+			s.kids.reapOrphans()
+			err = withStderr(err, jl.cmd, &jl.files, jl.stderrR)
+		}
 	}
 	if err != nil {
-		// A failed start killed what it started and removed its cgroup: the held child that
-		// bubblewrap leaves is a zombie of ours by now.
-		s.kids.reapOrphans()
-		return out, withStderr(err, cmd, &files, stderrR)
+		s.kids.forget(jl.cmd)
+		jl.files.closeAll()
+		return nil, err
 	}
-	cg := r.cg
-	col := &collector{limit: j.limits.OutputLimitBytes, live: j.live}
-	var overOutput, timedOut, canceled atomic.Bool
-	col.onLimit = func() {
-		overOutput.Store(true)
+	return jl, nil
+}
+
+// watchJail starts watching a released program: its output read, its stdin fed, its time limit
+// and ctx's cancel each killing it.
+func (s *Sandbox) watchJail(ctx context.Context, j step, jl *jail) *watch {
+	cg := jl.r.cg
+	w := &watch{col: &collector{limit: j.limits.OutputLimitBytes, live: j.live}, done: make(chan struct{})}
+	w.col.onLimit = func() {
+		w.overOutput.Store(true)
 		_ = cg.kill()
 	}
-	var readers sync.WaitGroup
-	defer func() {
-		// Nothing of the run may survive it: kill what is left, then remove the cgroup. The
-		// output readers end once every writer is dead.
-		if !cg.empty() {
-			if kerr := cg.kill(); kerr != nil {
-				err = errors.Join(err, kerr)
-			} else {
-				readers.Wait()
-			}
-		}
-		reaped := false
-		remove := func() error {
-			defer r.done()
-			if !reaped {
-				// Every process of the run is dead: the orphans it made are zombies of ours by now.
-				defer s.kids.reapOrphans()
-				if r.reap != nil {
-					defer r.reap()
-				}
-			}
-			if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
-				return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
-			}
-			return nil
-		}
-		switch {
-		case j.later == nil:
-			err = errors.Join(err, remove())
-		case s.cfg.Level == "gvisor": // runsc's state is deleted by r.done: the slot waits for it
-			j.later.add(remove)
-		default:
-			j.later.check(func() bool {
-				if !cg.empty() {
-					return false
-				}
-				r.reap()
-				s.kids.reapOrphans()
-				reaped = true
-				return true
-			})
-			j.later.add(remove)
-		}
-	}()
-	files.forget(stdoutR, stderrR)
-	readers.Add(1)
+	jl.files.forget(jl.stdoutR, jl.stderrR)
+	w.readers.Add(1)
 	readFault := s.fault("output read") // here, not in the reader, which may outlive a failed step
 	go func() {
-		defer readers.Done()
-		col.drain(stdoutR, stderrR, readFault)
-		if col.failed() != nil {
+		defer w.readers.Done()
+		w.col.drain(jl.stdoutR, jl.stderrR, readFault)
+		if w.col.failed() != nil {
 			_ = cg.kill() // its output is lost: the run cannot have a result
 		}
 	}()
-	if stdinW != nil {
-		files.forget(stdinW)
-		go func() {
-			_, _ = io.Copy(stdinW, j.stdin)
-			stdinW.Close()
-		}()
+	if jl.stdinW != nil {
+		jl.files.forget(jl.stdinW)
+		go feedStdin(jl.stdinW, j.stdin)
 	}
-
-	timer := time.AfterFunc(time.Duration(j.limits.TimeLimitMS)*time.Millisecond, func() {
-		timedOut.Store(true)
+	w.timer = time.AfterFunc(time.Duration(j.limits.TimeLimitMS)*time.Millisecond, func() {
+		w.timedOut.Store(true)
 		_ = cg.kill()
 	})
-	done := make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
-			canceled.Store(true)
+			w.canceled.Store(true)
 			_ = cg.kill()
-		case <-done:
+		case <-w.done:
 		}
 	}()
-	werr := cmd.Wait()
-	out.wall = time.Since(start)
+	return w
+}
+
+// feedStdin copies in (nothing when nil) to the program's stdin, then closes it.
+func feedStdin(stdin *os.File, in io.Reader) {
+	if in != nil {
+		_, _ = io.Copy(stdin, in)
+	}
+	stdin.Close()
+}
+
+// awaitProgram waits for the sandbox's process, then for every process of the run and its
+// output, and reads the cgroup's accounting.
+func (s *Sandbox) awaitProgram(j step, jl *jail, w *watch) (out stepOutcome, err error) {
+	werr := jl.cmd.Wait()
+	out.wall = time.Since(jl.r.released)
 	j.tl.mark(StageProgram)
-	timer.Stop()
-	close(done)
+	w.timer.Stop()
+	close(w.done)
 	if werr == nil {
 		werr = s.fault("wait")
 	}
@@ -184,19 +204,20 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	if werr != nil && !errors.As(werr, &exitErr) {
 		return out, fmt.Errorf("sandbox: wait: %w", werr)
 	}
-	out.status = cmd.ProcessState.Sys().(syscall.WaitStatus)
-	ran := r.ran()
+	out.status = jl.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	ran := jl.r.ran()
+	cg := jl.r.cg
 	// Background processes die with the sandbox's pid namespace; kill stragglers so the
 	// pipes reach EOF.
-	r.await(100 * time.Millisecond)
+	jl.r.await(100 * time.Millisecond)
 	if !cg.empty() {
 		if err := cg.kill(); err != nil {
 			return out, err
 		}
 	}
-	readers.Wait()
+	w.readers.Wait()
 	j.tl.mark(StageWait)
-	if err := col.failed(); err != nil {
+	if err := w.col.failed(); err != nil {
 		return out, fmt.Errorf("sandbox: read output: %w", err)
 	}
 	if out.usage, err = cg.usage(); err == nil {
@@ -205,15 +226,62 @@ func (s *Sandbox) step(ctx context.Context, j step) (out stepOutcome, err error)
 	if err != nil {
 		return out, fmt.Errorf("sandbox: read cgroup usage: %w", err)
 	}
+	out.usage = out.usage.since(jl.r.base)
 	j.tl.mark(StageUsage)
-	out.stdout, out.stderr, out.output, _ = col.snapshot()
-	out.timedOut, out.overOutput, out.canceled = timedOut.Load(), overOutput.Load(), canceled.Load()
+	out.stdout, out.stderr, out.output, _ = w.col.snapshot()
+	out.timedOut, out.overOutput, out.canceled = w.timedOut.Load(), w.overOutput.Load(), w.canceled.Load()
 	// What the program wrote is never looked at: only the sandbox's own report says it ran.
 	// A run killed for a limit or a cancel is the program's result even if it never started.
 	if !ran && !out.timedOut && !out.overOutput && !out.canceled && out.usage.oomKills == 0 {
 		return out, fmt.Errorf("sandbox: the program did not start (status %v): %s", out.status, clip(out.stderr))
 	}
 	return out, nil
+}
+
+// endStep makes sure nothing of the run survives it: it kills what is left, then removes the
+// cgroup, now or in the run's teardown. The output readers end once every writer is dead.
+func (s *Sandbox) endStep(j step, r *running, w *watch) (err error) {
+	cg := r.cg
+	if !cg.empty() {
+		if kerr := cg.kill(); kerr != nil {
+			err = kerr
+		} else {
+			w.readers.Wait()
+		}
+	}
+	reaped := false
+	remove := func() error {
+		defer r.done()
+		if !reaped {
+			// Every process of the run is dead: the orphans it made are zombies of ours by now.
+			defer s.kids.reapOrphans()
+			if r.reap != nil {
+				defer r.reap()
+			}
+		}
+		if rerr := errors.Join(cg.remove(), s.fault("cgroup remove")); rerr != nil {
+			return fmt.Errorf("sandbox: remove cgroup: %w", rerr)
+		}
+		return nil
+	}
+	switch {
+	case j.later == nil:
+		err = errors.Join(err, remove())
+	case s.cfg.Level == "gvisor": // runsc's state is deleted by r.done: the slot waits for it
+		j.later.add(remove)
+	default:
+		j.later.check(func() bool {
+			if !cg.empty() {
+				return false
+			}
+			r.reap()
+			s.kids.reapOrphans()
+			reaped = true
+			return true
+		})
+		j.later.add(remove)
+	}
+	return err
 }
 
 // stdinPipe connects the program's stdin: nothing, the file itself, or a pipe whose write end

@@ -52,22 +52,30 @@ type pending struct {
 
 // Wait returns once the cgroups and work dirs of every finished run are removed. Call it before
 // the process exits (what is left by a crash is swept by the next New).
-func (s *Sandbox) Wait() { s.pending.wg.Wait() }
+// It waits as well for the discards of prepared jails in progress.
+func (s *Sandbox) Wait() {
+	s.pending.wg.Wait()
+	s.warm.busy.Lock()
+	s.warm.busy.Unlock() //nolint:staticcheck // waits for the discards in progress
+}
 
-// finish removes a finished run's leftovers in the background, frees its slot (see teardown),
-// gives back its backlog token and reports the run's stages (name is the run's).
-func (s *Sandbox) finish(t *teardown, slot int, tl *timeline, name string) {
+// finish removes a finished run's leftovers in the background, prepares the slot's next jail
+// for next (when set) and frees the slot (see teardown), gives back its backlog token and reports
+// the run's stages (name is the run's).
+func (s *Sandbox) finish(t *teardown, slot int, tl *timeline, name string, next *warmSpec) {
 	s.pending.wg.Add(1)
 	go func() {
 		defer s.pending.wg.Done()
 		freed := t.clean()
 		if freed {
+			s.prepareWarm(slot, next)
 			s.slots <- slot
 		}
 		if err := t.run(); err != nil {
 			s.cfg.Logger.Error("sandbox: teardown", "err", err)
 		}
 		if !freed {
+			s.prepareWarm(slot, next)
 			s.slots <- slot
 		}
 		<-s.pending.backlog
