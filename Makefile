@@ -21,8 +21,8 @@ run: deps build ## run the service (embedded: SQLite, in-process queue) on PORT 
 build: ## build bin/livecode
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/livecode
 
-test: deps gvisor toolchains ## run every test with the race detector (installs every language toolchain first)
-	$(GO) test -race -count=1 -timeout 50m ./...
+test: deps gvisor toolchains ## run every test with the race detector (installs every language toolchain first; with LANGUAGES=…, only those, and the other languages' tests skip)
+	LIVECODE_ALL_LANGUAGES=$(if $(LANGUAGES),0,1) $(GO) test -race -count=1 -timeout 50m ./...
 
 test-cgroup2: deps ## run the sandbox tests, attack corpus and e2e limits on cgroup v2, in a user-mode-linux kernel
 	@command -v linux >/dev/null || $(APT) user-mode-linux || (apt-get update -qq && $(APT) user-mode-linux)
@@ -68,15 +68,10 @@ deps: ## install the sandbox (bubblewrap) and the base toolchains when missing
 gvisor: ## install runsc, for SANDBOX=gvisor (the tests run the attack corpus under it too)
 	@command -v runsc >/dev/null || $(APT) runsc || (apt-get update -qq && $(APT) runsc)
 
-toolchains: deps ## install every language toolchain Debian and npm provide, and Chromium for the playground's browser test
-	@missing=; for p in gcc g++ golang-go rustc default-jdk-headless ruby php-cli perl lua5.4; do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then echo "installing$$missing"; apt-get update -qq && $(APT) $$missing; fi
-	@command -v npm >/dev/null || $(APT) npm
-	@test -f /usr/lib/node_modules/typescript/package.json -a -d /usr/lib/node_modules/@types/node || \
-		npm install -g --prefix /usr --no-fund --no-audit typescript@5.9.3 @types/node@20
-	@command -v chromium >/dev/null || $(APT) chromium || (apt-get update -qq && $(APT) chromium)
+toolchains: deps build ## install the language toolchains and libraries (LANGUAGES=python,c,go for some; all by default) and, for all, Chromium for the playground's browser test; then report them
+	@command -v npm >/dev/null || $(APT) npm || (apt-get update -qq && $(APT) npm)
+	./$(BIN) toolchains install $(LANGUAGES)
+	@test -n "$(LANGUAGES)" || command -v chromium >/dev/null || $(APT) chromium || (apt-get update -qq && $(APT) chromium)
 
 verify-deploy: build ## check the packaging: compose file, systemd unit, Kubernetes manifests (no engine or cluster needed)
 	@command -v docker-compose >/dev/null || $(APT) docker-compose || (apt-get update -qq && $(APT) docker-compose)

@@ -1,5 +1,5 @@
-// Every language through a real `livecode serve`: hello world, stdin, compile errors, the compile
-// cache and multi-file programs.
+// The compile cache and multi-file programs through a real `livecode serve`, and the server the
+// language suites start.
 package e2e
 
 import (
@@ -7,58 +7,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 )
-
-// program is one language's test corpus entry.
-type program struct {
-	hello, stdin, compileError string // compileError is empty for languages that do not compile
-}
-
-// corpus: hello prints "hello, world"; stdin reads one word and prints "hi <word>"; compileError
-// refers to the undefined name undefined_name, which every compiler names in its message.
-var corpus = map[string]program{
-	"python":     {hello: `print("hello, world")`, stdin: "name = input()\nprint(f\"hi {name}\")\n"},
-	"javascript": {hello: `console.log("hello, world");`, stdin: "const s = require('fs').readFileSync(0, 'utf8').trim();\nconsole.log(`hi ${s}`);\n"},
-	"typescript": {
-		hello:        "const msg: string = \"hello, world\";\nconsole.log(msg);\n",
-		stdin:        "const s: string = require(\"fs\").readFileSync(0, \"utf8\").trim();\nconsole.log(`hi ${s}`);\n",
-		compileError: "const x: number = undefined_name;\nconsole.log(x);\n",
-	},
-	"bash": {hello: `echo "hello, world"`, stdin: "read -r name\necho \"hi $name\"\n"},
-	"c": {
-		hello:        "#include <stdio.h>\nint main(void) { puts(\"hello, world\"); return 0; }\n",
-		stdin:        "#include <stdio.h>\nint main(void) { char b[64]; if (scanf(\"%63s\", b) != 1) return 1; printf(\"hi %s\\n\", b); return 0; }\n",
-		compileError: "int main(void) { return undefined_name; }\n",
-	},
-	"cpp": {
-		hello:        "#include <iostream>\nint main() { std::cout << \"hello, world\" << std::endl; }\n",
-		stdin:        "#include <iostream>\n#include <string>\nint main() { std::string s; std::cin >> s; std::cout << \"hi \" << s << \"\\n\"; }\n",
-		compileError: "int main() { return undefined_name; }\n",
-	},
-	"go": {
-		hello:        "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"hello, world\") }\n",
-		stdin:        "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar s string\n\tfmt.Scan(&s)\n\tfmt.Println(\"hi \" + s)\n}\n",
-		compileError: "package main\n\nfunc main() { undefined_name() }\n",
-	},
-	"rust": {
-		hello:        "fn main() { println!(\"hello, world\"); }\n",
-		stdin:        "fn main() {\n    let mut s = String::new();\n    std::io::stdin().read_line(&mut s).unwrap();\n    println!(\"hi {}\", s.trim());\n}\n",
-		compileError: "fn main() { undefined_name(); }\n",
-	},
-	"java": {
-		hello:        "public class Main {\n  public static void main(String[] args) { System.out.println(\"hello, world\"); }\n}\n",
-		stdin:        "import java.util.Scanner;\npublic class Main {\n  public static void main(String[] args) { System.out.println(\"hi \" + new Scanner(System.in).next()); }\n}\n",
-		compileError: "public class Main {\n  public static void main(String[] args) { undefined_name(); }\n}\n",
-	},
-	"ruby": {hello: `puts "hello, world"`, stdin: "name = gets.strip\nputs \"hi #{name}\"\n"},
-	"php":  {hello: "<?php\necho \"hello, world\\n\";\n", stdin: "<?php\n$s = trim(fgets(STDIN));\necho \"hi $s\\n\";\n"},
-	"perl": {hello: `print "hello, world\n";`, stdin: "my $s = <STDIN>;\nchomp $s;\nprint \"hi $s\\n\";\n"},
-	"lua":  {hello: `print("hello, world")`, stdin: "local s = io.read(\"l\")\nprint(\"hi \" .. s)\n"},
-}
 
 // langResult is the part of an execution these tests read.
 type langResult struct {
@@ -103,11 +56,11 @@ func startLanguagesOf(t testing.TB, bin string, uidBase int, env ...string) (*pr
 			Available bool   `json:"available"`
 		} `json:"languages"`
 	}
-	if code := call(t, "GET", p.URL+"/languages", nil, &langs); code != 200 || len(langs.Languages) < len(corpus) {
+	if code := call(t, "GET", p.URL+"/languages", nil, &langs); code != 200 || len(langs.Languages) < len(baseLanguages) {
 		t.Fatalf("GET /languages: %d, %d languages", code, len(langs.Languages))
 	}
 	for _, l := range langs.Languages {
-		if _, ok := corpus[l.ID]; ok && !l.Available {
+		if slices.Contains(baseLanguages, l.ID) && !l.Available {
 			t.Fatalf("language %s is not available: run `make toolchains`", l.ID)
 		}
 	}
@@ -142,59 +95,6 @@ func awaitResult(ctx context.Context, t testing.TB, base, id string) langResult 
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-}
-
-func TestLanguages(t *testing.T) {
-	t.Parallel()
-	p, _ := startLanguages(t, 61500)
-	// Some 50 runs on two workers, a dozen of them compiles of seconds each: generous for a
-	// slow, loaded host.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	type testCase struct {
-		name, lang, code, stdin string
-		status, reason, stdout  string
-	}
-	var tests []testCase
-	var langs struct {
-		Languages []struct {
-			ID          string `json:"id"`
-			StarterCode string `json:"starter_code"`
-		} `json:"languages"`
-	}
-	if code := call(t, "GET", p.URL+"/languages", nil, &langs); code != 200 {
-		t.Fatalf("GET /languages: %d", code)
-	}
-	for _, l := range langs.Languages { // what the playground offers a new session must run
-		tests = append(tests, testCase{l.ID + "/starter", l.ID, l.StarterCode, "", "COMPLETED", "", "hello, world\n"})
-	}
-	for lang, prog := range corpus {
-		tests = append(tests,
-			testCase{lang + "/hello", lang, prog.hello, "", "COMPLETED", "", "hello, world\n"},
-			testCase{lang + "/stdin", lang, prog.stdin, "livecode\n", "COMPLETED", "", "hi livecode\n"})
-		if prog.compileError != "" {
-			tests = append(tests, testCase{lang + "/compile error", lang, prog.compileError, "", "FAILED", "compile_error", ""})
-		}
-	}
-	t.Run("group", func(t *testing.T) {
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				t.Parallel() // the server's two workers bound the load
-				var body map[string]any
-				if tt.stdin != "" {
-					body = map[string]any{"stdin": tt.stdin}
-				}
-				got := runOnce(ctx, t, p.URL, tt.lang, tt.code, body)
-				if got.Status != tt.status || got.Reason != tt.reason || got.Stdout != tt.stdout {
-					t.Fatalf("got %s/%s stdout %q stderr %q compile output %q; want %s/%s stdout %q",
-						got.Status, got.Reason, got.Stdout, got.Stderr, got.CompileOutput, tt.status, tt.reason, tt.stdout)
-				}
-				if tt.reason == "compile_error" && (!strings.Contains(got.CompileOutput, "undefined_name") || got.CompileTimeMS == nil) {
-					t.Fatalf("compile output %q does not name the error (compile time %v)", got.CompileOutput, got.CompileTimeMS)
-				}
-			})
-		}
-	})
 }
 
 func TestCompileCacheEndToEnd(t *testing.T) {

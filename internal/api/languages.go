@@ -41,17 +41,5 @@ func (s *server) language(field, id string) (language.Language, error) {
 // defaultLimits are a language's run limits: its own where set, the service's elsewhere, and
 // never above the operator's maximums.
 func (s *server) defaultLimits(l language.Language) execution.Limits {
-	d, m := s.cfg.Defaults(), s.cfg.Maximums()
-	pick := func(own, def, max int) int {
-		if own > 0 {
-			def = own
-		}
-		return min(def, max)
-	}
-	return execution.Limits{
-		TimeLimitMS:      pick(l.Limits.TimeLimitMS, d.TimeLimitMS, m.TimeLimitMS),
-		MemoryLimitMB:    pick(l.Limits.MemoryLimitMB, d.MemoryLimitMB, m.MemoryLimitMB),
-		MaxProcesses:     pick(l.Limits.MaxProcesses, d.MaxProcesses, m.MaxProcesses),
-		OutputLimitBytes: pick(l.Limits.OutputLimitBytes, d.OutputLimitBytes, m.OutputLimitBytes),
-	}
+	return l.Limits.Within(s.cfg.Defaults(), s.cfg.Maximums())
 }

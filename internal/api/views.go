@@ -57,6 +57,13 @@ type languageView struct {
 	Available   bool             `json:"available" doc:"Whether the toolchain is installed on this server"`
 	Limits      execution.Limits `json:"limits" doc:"Default run limits"`
 	StarterCode string           `json:"starter_code" doc:"A first program for a new session, as the playground offers it"`
+	Libraries   []libraryView    `json:"libraries" doc:"Libraries beyond the standard library that programs may import, installed on this server"`
+}
+
+// libraryView is one library of a language, as GET /languages lists it.
+type libraryView struct {
+	Name    string `json:"name"`
+	Version string `json:"version,omitempty"`
 }
 
 func viewSession(s session.Session) sessionView {
@@ -78,8 +85,14 @@ func summarize(e execution.Execution) executionSummary {
 func viewExecution(e execution.Execution) executionView { return event.View(e) }
 
 func viewLanguage(l language.Language) languageView {
-	return languageView{ID: l.ID, Name: l.Name, Version: l.Version, SourceFile: l.SourceFile,
-		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits, StarterCode: l.Starter}
+	v := languageView{ID: l.ID, Name: l.Name, Version: l.Version, SourceFile: l.SourceFile,
+		Compiled: l.Compiles(), Available: l.Available, Limits: l.Limits, StarterCode: l.Starter, Libraries: []libraryView{}}
+	for _, lib := range l.Libraries {
+		if lib.Available {
+			v.Libraries = append(v.Libraries, libraryView{Name: lib.Name, Version: lib.Version})
+		}
+	}
+	return v
 }
 
 func nonEmpty(s string) *string {

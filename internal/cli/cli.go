@@ -30,6 +30,9 @@ Usage:
                                  runs one file in the sandbox and prints the result
   livecode jobs dead             lists the dead-letter jobs
   livecode jobs requeue ID       puts a dead job back on the queue
+  livecode toolchains [install] [LANGUAGES]
+                                 reports the languages' toolchains (LANGUAGES: ids, comma-separated;
+                                 none means all); install installs the missing ones first (root)
   livecode doctor                checks this host before serving: sandbox, cgroups, uids, toolchains
   livecode version               prints the version
 
@@ -68,6 +71,8 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = export(ctx, cfg, rest, stdout)
 	case "run":
 		return runFile(ctx, cfg, rest, stdout, stderr)
+	case "toolchains":
+		err = toolchainsCmd(ctx, cfg, rest, stdout, stderr)
 	case "doctor":
 		return doctor(ctx, cfg, stdout)
 	case "jobs":

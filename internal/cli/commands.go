@@ -99,7 +99,7 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 		fmt.Fprintln(stderr, "livecode run:", err)
 		return 1
 	}
-	limits := cfg.Defaults()
+	limits := lang.Limits.Within(cfg.Defaults(), cfg.Maximums())
 	res, err := sb.Run(ctx, sandbox.Spec{Language: lang, Limits: limits,
 		Files: []execution.File{{Name: lang.SourceFile, Content: string(code)}}, Stdin: strings.NewReader(*stdin)})
 	if cerr := sb.Close(); cerr != nil {
@@ -108,6 +108,9 @@ func runFile(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	if err != nil {
 		fmt.Fprintln(stderr, "livecode run: sandbox failed:", err)
 		return 1
+	}
+	if res.Reason == execution.ReasonCompileError {
+		io.WriteString(stderr, res.CompileOutput)
 	}
 	io.WriteString(stdout, res.Output)
 	fmt.Fprintf(stderr, "\n--- %s", res.Status)

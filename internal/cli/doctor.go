@@ -58,7 +58,7 @@ func toolchains(dir string) []sandbox.Finding {
 		if l.Available {
 			available++
 		} else {
-			f.Detail, f.Hint = "toolchain not found: "+firstOf(l.Run, l.Compile), "install it (make toolchains), or ignore: the language is then unavailable"
+			f.Detail, f.Hint = "toolchain not found: "+l.ToolchainPath(), "install it (make toolchains), or ignore: the language is then unavailable"
 		}
 		fs = append(fs, f)
 	}
@@ -66,14 +66,4 @@ func toolchains(dir string) []sandbox.Finding {
 		fs = append(fs, sandbox.Finding{Name: "languages", Fatal: true, Detail: "no toolchain installed", Hint: "make toolchains"})
 	}
 	return fs
-}
-
-func firstOf(run, compile []string) string {
-	if len(compile) > 0 {
-		return compile[0]
-	}
-	if len(run) > 0 {
-		return run[0]
-	}
-	return ""
 }

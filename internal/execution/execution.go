@@ -60,6 +60,23 @@ type Limits struct {
 	OutputLimitBytes int `json:"output_limit_bytes"`
 }
 
+// Within is l with each field that is unset (zero) taken from def, then each capped at max: a
+// language's own limits over the service's defaults, never past the operator's maximums.
+func (l Limits) Within(def, max Limits) Limits {
+	pick := func(own, def, max int) int {
+		if own > 0 {
+			def = own
+		}
+		return min(def, max)
+	}
+	return Limits{
+		TimeLimitMS:      pick(l.TimeLimitMS, def.TimeLimitMS, max.TimeLimitMS),
+		MemoryLimitMB:    pick(l.MemoryLimitMB, def.MemoryLimitMB, max.MemoryLimitMB),
+		MaxProcesses:     pick(l.MaxProcesses, def.MaxProcesses, max.MaxProcesses),
+		OutputLimitBytes: pick(l.OutputLimitBytes, def.OutputLimitBytes, max.OutputLimitBytes),
+	}
+}
+
 // File is one source file of a multi-file program.
 type File struct {
 	Name    string `json:"name"`

@@ -47,6 +47,7 @@ func Load(dir string) (*Registry, error) {
 		go func() { // version commands take tens of milliseconds each: run them together
 			defer wg.Done()
 			langs[i].Available = available(langs[i])
+			langs[i].Libraries = probeLibraries(langs[i].Libraries)
 			if langs[i].Available {
 				langs[i].Version = version(langs[i].VersionCmd)
 			}
@@ -92,6 +93,16 @@ func (l Language) validate() error {
 	case len(l.Run) == 0:
 		return fmt.Errorf("run is empty")
 	}
+	for _, p := range l.Packages {
+		if kind, name, _ := strings.Cut(p, ":"); (kind != "apt" && kind != "npm") || name == "" {
+			return fmt.Errorf("package %q is not apt:NAME or npm:NAME@VERSION", p)
+		}
+	}
+	for _, lib := range l.Libraries {
+		if lib.Name == "" || !filepath.IsAbs(lib.Path) {
+			return fmt.Errorf("library %q needs a name and an absolute path", lib.Name)
+		}
+	}
 	return nil
 }
 
@@ -111,15 +122,23 @@ func (r *Registry) List() []Language {
 	return out
 }
 
-// available reports whether the toolchain binary exists: the compiler for compiled languages
-// (their run command names the artifact), otherwise the interpreter.
+// available reports whether the toolchain binary exists: Toolchain when set, else the compiler
+// for compiled languages (their run command names the artifact), else the interpreter.
 func available(l Language) bool {
-	bin := l.Run[0]
-	if l.Compiles() {
-		bin = l.Compile[0]
-	}
+	bin := l.ToolchainPath()
 	fi, err := os.Stat(bin)
 	return err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0
+}
+
+// probeLibraries returns libs, each marked available when its path exists.
+func probeLibraries(libs []Library) []Library {
+	out := make([]Library, len(libs))
+	for i, l := range libs {
+		_, err := os.Stat(l.Path)
+		l.Available = err == nil
+		out[i] = l
+	}
+	return out
 }
 
 // version runs cmd and returns the first line of its output, shortened.
@@ -127,6 +146,8 @@ func version(cmd []string) string {
 	if len(cmd) == 0 {
 		return ""
 	}
+	// Bounded: a server's start waits for the slowest of some forty probes. A toolchain too slow
+	// to answer in time (a busy host) is still available, its version unknown.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, cmd[0], cmd[1:]...).CombinedOutput()

@@ -53,6 +53,23 @@ func TestLoadOverride(t *testing.T) {
 	if l, ok := r.Lookup("ghost"); !ok || l.Available {
 		t.Errorf("ghost: found %v available %v, want found and unavailable", ok, l.Available)
 	}
+	write("jar.json", `{"id":"jar","source_file":"main.clj","run":["/usr/bin/java","-cp","/nonexistent.jar"],"toolchain":"/bin/sh",
+		"packages":["apt:sh"],"libraries":[{"name":"here","path":"/bin"},{"name":"gone","path":"/nonexistent"}]}`)
+	write("gone.json", `{"id":"gone","source_file":"g","run":["/bin/sh"],"toolchain":"/nonexistent/compiler"}`)
+	if r, err = language.Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := r.Lookup("jar"); !l.Available || len(l.Libraries) != 2 || !l.Libraries[0].Available || l.Libraries[1].Available {
+		t.Errorf("jar: available %v libraries %+v; want available, here found, gone not", l.Available, l.Libraries)
+	}
+	if l, _ := r.Lookup("gone"); l.Available {
+		t.Error("gone: available, but its toolchain file is missing")
+	}
+	write("pkg.json", `{"id":"pkg","source_file":"p","run":["/bin/sh"],"packages":["pip:numpy"]}`)
+	if _, err := language.Load(dir); err == nil {
+		t.Error("Load accepted a package that is neither apt: nor npm:")
+	}
+	write("pkg.json", `{"id":"pkg","source_file":"p","run":["/bin/sh"]}`)
 	write("bad.json", `{"id":"bad","run":[]}`)
 	if _, err := language.Load(dir); err == nil {
 		t.Error("Load accepted a language without source_file and run")

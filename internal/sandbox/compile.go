@@ -28,7 +28,7 @@ type compiled struct {
 // compile runs the compile step of job in the work dir, or finds its output in the cache.
 // CompileTimeMS is set only when the compiler ran for this run.
 func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language, files []execution.File) (compiled, error) {
-	job.argv, job.limits = lang.Compile, s.cfg.CompileLimits
+	job.argv, job.limits = lang.Compile, compileLimits(s.cfg.CompileLimits, lang.CompileLimits)
 	if s.cfg.Cache == nil {
 		return s.compileHere(ctx, job)
 	}
@@ -83,6 +83,17 @@ func (s *Sandbox) compile(ctx context.Context, job step, lang language.Language,
 	// The cache itself failed (its directory, a build error of another caller): compile uncached.
 	s.cfg.Logger.Warn("sandbox: compile cache unavailable", "language", lang.ID, "err", err)
 	return s.compileHere(ctx, job)
+}
+
+// compileLimits are the service's compile limits, each raised to the language's own when that
+// is higher: a language asks for room its compiler needs, never for less than the operator gave.
+func compileLimits(service, own execution.Limits) execution.Limits {
+	return execution.Limits{
+		TimeLimitMS:      max(service.TimeLimitMS, own.TimeLimitMS),
+		MemoryLimitMB:    max(service.MemoryLimitMB, own.MemoryLimitMB),
+		MaxProcesses:     max(service.MaxProcesses, own.MaxProcesses),
+		OutputLimitBytes: max(service.OutputLimitBytes, own.OutputLimitBytes),
+	}
 }
 
 // compileHere runs the compile step in the run's work dir.

@@ -20,6 +20,8 @@ export interface Language {
     available: boolean;
     limits: Limits;
     starter_code: string;
+  /** Libraries beyond the standard library that programs may import, installed on the server. */
+  libraries: { name: string; version?: string }[];
 }
 export interface ExecutionSummary {
     execution_id: string;
