@@ -191,6 +191,29 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		recordFailure(runSpan, err)
 	}
 	runSpan.End()
+	if err != nil {
+		return w.unfinished(ctx, log, e, d, res, err)
+	}
+	storeStart := time.Now()
+	_, finishSpan := w.tracer.Start(ctx, "finish")
+	err = w.finish(ctx, e, res)
+	finishSpan.End()
+	if err != nil {
+		return err
+	}
+	w.cfg.Observer.Stage("result_store", time.Since(storeStart))
+	finished := w.cfg.Now()
+	w.cfg.Observer.Finished(e, res, finished.Sub(started))
+	execution.LogTransition(ctx, log, res.Status, res.Reason, finished, slog.Any("exit_code", deref(res.ExitCode)),
+		slog.String("signal", res.Signal), slog.Any("execution_time_ms", deref(res.ExecutionTimeMS)))
+	return nil
+}
+
+// unfinished ends a delivery whose run returned err instead of a result to store: a client's
+// cancel, a lost lease, a spec that can never run, or a sandbox failure (retried while attempts
+// remain). The error returned is the delivery's: nil when nothing is to be retried.
+func (w *Worker) unfinished(ctx context.Context, log *slog.Logger, e execution.Execution, d queue.Delivery, res execution.Result, err error) error {
+	id := e.ID
 	switch {
 	case errors.Is(err, errCancelled):
 		w.cancelled(ctx, log, e, res)
@@ -210,7 +233,7 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		log.Warn("run cannot start", "err", err)
 		w.abort(ctx, log, e, "the run cannot start as given")
 		return nil
-	case err != nil:
+	default:
 		w.cfg.Observer.SandboxFailed(e, err)
 		log.Error("sandbox failed", "err", err)
 		if e.Attempts >= w.cfg.MaxAttempts || d.Last() {
@@ -223,19 +246,6 @@ func (w *Worker) Handle(ctx context.Context, d queue.Delivery) error {
 		}
 		return err
 	}
-	storeStart := time.Now()
-	_, finishSpan := w.tracer.Start(ctx, "finish")
-	err = w.finish(ctx, e, res)
-	finishSpan.End()
-	if err != nil {
-		return err
-	}
-	w.cfg.Observer.Stage("result_store", time.Since(storeStart))
-	finished := w.cfg.Now()
-	w.cfg.Observer.Finished(e, res, finished.Sub(started))
-	execution.LogTransition(ctx, log, res.Status, res.Reason, finished, slog.Any("exit_code", deref(res.ExitCode)),
-		slog.String("signal", res.Signal), slog.Any("execution_time_ms", deref(res.ExecutionTimeMS)))
-	return nil
 }
 
 // run executes e in the sandbox while keeping its lease alive. Losing the lease cancels the run,
