@@ -55,7 +55,7 @@ func TestOutcomes(t *testing.T) {
 		{name: "node memory hog", lang: "javascript", code: "const a=[]; for(;;) a.push(Buffer.alloc(1<<20, 1))", limits: execution.Limits{MemoryLimitMB: 96}, status: execution.StatusFailed, reason: execution.ReasonMemoryLimit, exit: -1},
 		{name: "shadow unreadable", lang: "bash", code: "cat /etc/shadow", status: execution.StatusFailed, reason: execution.ReasonExitNonzero, exit: 1},
 		{name: "only toolchain visible", lang: "bash", code: "ls /etc /root /home /var 2>/dev/null | tr '\\n' ' '", status: execution.StatusCompleted, exit: 0, stdout: "/etc: alternatives ld.so.cache ld.so.conf ld.so.conf.d localtime mime.types ssl "},
-		{name: "minimal environment", lang: "python", code: "import os\nprint(sorted(os.environ))", status: execution.StatusCompleted, exit: 0, stdout: "['HOME', 'LANG', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONIOENCODING', 'TMPDIR']\n"},
+		{name: "minimal environment", lang: "python", code: "import os\nprint(sorted(os.environ))", status: execution.StatusCompleted, exit: 0, stdout: "['HOME', 'LANG', 'OPENBLAS_NUM_THREADS', 'PATH', 'PWD', 'PYTHONDONTWRITEBYTECODE', 'PYTHONIOENCODING', 'TMPDIR']\n"},
 		{name: "no network", lang: "python", code: netProbe, status: execution.StatusCompleted, exit: 0, stdout: "blocked blocked\n"},
 		{name: "seccomp", lang: "python", code: seccompProbe, status: execution.StatusCompleted, exit: 0, stdout: "unshare -1 1\nmount -1 1\nptrace -1 1\n"},
 		{name: "only own processes", lang: "python", code: "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit()))", status: execution.StatusCompleted, exit: 0, stdout: "[1, 2]\n"},

@@ -77,7 +77,9 @@ func zombieChildren(t *testing.T) []string {
 			}
 			_, uid, _ := strings.Cut(string(status), "Uid:\t")
 			uid, _, _ = strings.Cut(uid, "\t")
-			zombies = append(zombies, pid+" uid "+uid)
+			_, name, _ := strings.Cut(string(status), "Name:\t")
+			name, _, _ = strings.Cut(name, "\n")
+			zombies = append(zombies, pid+" "+name+" uid "+uid)
 		}
 	}
 	return zombies

@@ -21,6 +21,28 @@ const modes = {
   lua: legacy(async () => (await import("@codemirror/legacy-modes/mode/lua")).lua),
   perl: legacy(async () => (await import("@codemirror/legacy-modes/mode/perl")).perl),
   ruby: legacy(async () => (await import("@codemirror/legacy-modes/mode/ruby")).ruby),
+  elixir: legacy(async () => (await import("@codemirror/legacy-modes/mode/ruby")).ruby), // close enough: do/end blocks, atoms, strings
+  csharp: legacy(async () => (await import("@codemirror/legacy-modes/mode/clike")).csharp),
+  kotlin: legacy(async () => (await import("@codemirror/legacy-modes/mode/clike")).kotlin),
+  scala: legacy(async () => (await import("@codemirror/legacy-modes/mode/clike")).scala),
+  objectivec: legacy(async () => (await import("@codemirror/legacy-modes/mode/clike")).objectiveC),
+  ocaml: legacy(async () => (await import("@codemirror/legacy-modes/mode/mllike")).oCaml),
+  sql: legacy(async () => (await import("@codemirror/legacy-modes/mode/sql")).sqlite),
+  scheme: legacy(async () => (await import("@codemirror/legacy-modes/mode/scheme")).scheme),
+  racket: legacy(async () => (await import("@codemirror/legacy-modes/mode/scheme")).scheme),
+  commonlisp: legacy(async () => (await import("@codemirror/legacy-modes/mode/commonlisp")).commonLisp),
+  clojure: legacy(async () => (await import("@codemirror/legacy-modes/mode/clojure")).clojure),
+  cobol: legacy(async () => (await import("@codemirror/legacy-modes/mode/cobol")).cobol),
+  crystal: legacy(async () => (await import("@codemirror/legacy-modes/mode/crystal")).crystal),
+  forth: legacy(async () => (await import("@codemirror/legacy-modes/mode/forth")).forth),
+  fortran: legacy(async () => (await import("@codemirror/legacy-modes/mode/fortran")).fortran),
+  pascal: legacy(async () => (await import("@codemirror/legacy-modes/mode/pascal")).pascal),
+  d: legacy(async () => (await import("@codemirror/legacy-modes/mode/d")).d),
+  r: legacy(async () => (await import("@codemirror/legacy-modes/mode/r")).r),
+  tcl: legacy(async () => (await import("@codemirror/legacy-modes/mode/tcl")).tcl),
+  erlang: legacy(async () => (await import("@codemirror/legacy-modes/mode/erlang")).erlang),
+  haskell: legacy(async () => (await import("@codemirror/legacy-modes/mode/haskell")).haskell),
+  groovy: legacy(async () => (await import("@codemirror/legacy-modes/mode/groovy")).groovy),
 };
 
 // editorLanguage resolves to the CodeMirror extension for a language id; [] for one without

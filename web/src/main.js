@@ -131,7 +131,10 @@ async function changeLanguage() {
 // setMode highlights for lang once its chunk is loaded, unless the language changed meanwhile.
 async function setMode(lang) {
   const ext = await editorLanguage(lang);
-  if (session.language === lang) editor.dispatch({ effects: mode.reconfigure(ext) });
+  if (session.language !== lang) return;
+  editor.dispatch({ effects: mode.reconfigure(ext) });
+  // Which language the editor is set for, and whether it highlights it ("plain": no mode).
+  document.body.dataset.editorMode = lang + (Array.isArray(ext) && ext.length === 0 ? ":plain" : ":highlighted");
 }
 
 // run saves what is pending (with If-Match, so a conflict stops it) and runs the saved code.
