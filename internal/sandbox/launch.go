@@ -309,10 +309,18 @@ func (l *launch) abort() {
 // writeFile writes b to an existing file in one write, as cgroup control files require.
 func writeFile(path string, b []byte) error {
 	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	for errors.Is(err, unix.EINTR) {
+		fd, err = unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	}
 	if err != nil {
 		return err
 	}
+	// A memory limit below the usage makes the kernel reclaim, which a signal to this process
+	// (the Go runtime sends them) interrupts: the write is then made again.
 	_, err = unix.Write(fd, b)
+	for errors.Is(err, unix.EINTR) {
+		_, err = unix.Write(fd, b)
+	}
 	return errors.Join(err, unix.Close(fd))
 }
 
